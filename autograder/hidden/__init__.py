@@ -1,0 +1,7 @@
+"""Hidden checks, run at grading time inside the student's kernel.
+
+Each ``grade_<name>(answer, points)`` calls the student's code on fresh inputs, compares with
+the reference implementation stage by stage, prints one line per failing case and returns the
+score as a plain float (nbgrader reads a test cell's last value as its partial credit)."""
+
+from autograder.hidden import threshold_logic_unit  # noqa: F401

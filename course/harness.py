@@ -1,0 +1,249 @@
+"""Calling student code safely and comparing what it returns, stage by stage.
+
+Shared by the public checks (in this package) and the hidden checks (instructor side). A call
+is time-limited, its prints and warnings are captured (nbgrader gives zero points to a test cell
+that writes to stderr), exceptions become messages, and inputs are checked for modification.
+Comparison goes through stages, each with its own message: type, shape, dtype, finite, close.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import math
+import signal
+import threading
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Bound at import time so that rebinding np.allclose & co. later in a notebook cannot change
+# how answers are compared.
+_isclose = np.isclose
+_isfinite = np.isfinite
+_array_equal = np.array_equal
+_ndarray = np.ndarray
+_generic = np.generic
+_asarray = np.asarray
+_deepcopy = copy.deepcopy
+
+NUMERIC_KINDS = "iuf"
+
+
+class CallTimeout(BaseException):
+    """Raised inside a student call that ran past its time limit.
+
+    A BaseException so that ``except Exception`` in student code does not swallow it.
+    """
+
+
+@dataclass
+class CallResult:
+    """What happened when a function was called: value, error, output, timing."""
+
+    value: object = None
+    error: BaseException | None = None
+    timed_out: bool = False
+    stdout: str = ""
+    stderr: str = ""
+    warnings: list = field(default_factory=list)
+    seconds: float = 0.0
+    mutated: list = field(default_factory=list)  # names of arguments the call modified
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.timed_out
+
+    def problem(self, call: str) -> str | None:
+        """A one-line explanation of why the call failed, or None when it returned."""
+        if self.timed_out:
+            return f"{call} did not return within {self.seconds:.1f} s (an endless loop?)"
+        if self.error is not None:
+            return f"{call} raised {type(self.error).__name__}: {self.error}"
+        return None
+
+
+def _can_use_alarm() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    if not _can_use_alarm() or seconds is None:
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise CallTimeout()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    # Re-fire every 0.1 s: a bare ``except:`` in student code cannot swallow it for good.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _same(a, b) -> bool:
+    """Structural equality of inputs before and after a call (arrays compared bitwise)."""
+    if isinstance(a, _ndarray) or isinstance(b, _ndarray):
+        return (
+            type(a) is type(b)
+            and a.shape == b.shape
+            and a.dtype == b.dtype
+            and bool(_array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+        )
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    try:
+        return bool(a == b) or (a != a and b != b)
+    except Exception:
+        return a is b
+
+
+def call_safely(func, *args, time_limit: float = 2.0, arg_names=None, **kwargs) -> CallResult:
+    """Call ``func(*args, **kwargs)`` with a time limit, capturing output and errors.
+
+    Arguments are deep-copied first; afterwards the copies given to ``func`` are compared with
+    pristine ones, and the names of modified arguments are listed in ``CallResult.mutated``.
+    """
+    names = list(arg_names or [f"argument {i + 1}" for i in range(len(args))])
+    pristine_args = _deepcopy(args)
+    pristine_kwargs = _deepcopy(kwargs)
+    given_args = _deepcopy(args)
+    given_kwargs = _deepcopy(kwargs)
+    result = CallResult()
+    out, err = io.StringIO(), io.StringIO()
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                with _time_limit(time_limit):
+                    result.value = func(*given_args, **given_kwargs)
+            except CallTimeout:
+                result.timed_out = True
+            except Exception as exc:  # student code may raise anything
+                result.error = exc
+            except (SystemExit, KeyboardInterrupt) as exc:
+                result.error = exc
+    result.seconds = time.perf_counter() - start
+    result.stdout, result.stderr = out.getvalue(), err.getvalue()
+    result.warnings = [f"{w.category.__name__}: {w.message}" for w in caught]
+    for name, before, after in zip(names, pristine_args, given_args):
+        if not _same(before, after):
+            result.mutated.append(name)
+    for name in pristine_kwargs:
+        if not _same(pristine_kwargs[name], given_kwargs[name]):
+            result.mutated.append(name)
+    return result
+
+
+def _fmt(value) -> str:
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.6g}"
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _is_scalar_like(value) -> bool:
+    return (
+        type(value) in (int, float)
+        or (isinstance(value, _generic) and type(value).__module__ == "numpy")
+        or (type(value) is _ndarray and value.ndim == 0)
+    )
+
+
+def compare(
+    got,
+    expected,
+    *,
+    what: str = "the result",
+    rtol: float = 1e-5,
+    atol: float = 1e-8,
+    kinds: str = NUMERIC_KINDS,
+    context=None,
+) -> str | None:
+    """Compare a student's result with the expected array, stage by stage.
+
+    Stages: type -> shape -> dtype kind -> finite -> close. Returns None when everything
+    matches, otherwise a message for the first stage that fails.
+
+    Parameters
+    ----------
+    got : the student's value
+    expected : np.ndarray, the reference value (0-d for a scalar result)
+    what : how to name the value in messages
+    kinds : accepted dtype kinds (``np.dtype.kind`` letters)
+    context : optional (name, array) of the input, to quote the input at the first mismatch
+    """
+    expected = _asarray(expected)
+    # type: exactly an ndarray (a subclass could redefine comparisons); a numpy or Python
+    # scalar is accepted where a single number is expected
+    if expected.ndim == 0:
+        if not _is_scalar_like(got):
+            return f"{what} should be a number or a 0-d array, got {_type_name(got)}"
+        got_array = _asarray(got)
+    else:
+        if type(got) is not _ndarray:
+            return f"{what} should be an np.ndarray, got {_type_name(got)}"
+        got_array = got
+    if got_array.shape != expected.shape:
+        return f"{what} should have shape {expected.shape}, got shape {got_array.shape}"
+    if got_array.dtype.kind not in kinds:
+        return (
+            f"{what} should hold numbers (dtype kinds {', '.join(kinds)}), "
+            f"got dtype {got_array.dtype}"
+        )
+    got_float = got_array.astype(np.float64)
+    finite_expected = _isfinite(expected)
+    bad = _isfinite(got_float) != finite_expected
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        return f"{what} has non-finite values where finite ones are expected, e.g. at {index}: " \
+            f"got {_fmt(got_float[index])}, expected {_fmt(expected[index])}"
+    close = _isclose(got_float, expected, rtol=rtol, atol=atol, equal_nan=True)
+    if not close.all():
+        wrong = np.argwhere(~close) if expected.ndim else np.zeros((1, 0), dtype=int)
+        index = tuple(int(i) for i in wrong[0])
+        where = f" at index {index}" if index else ""
+        given = ""
+        if context is not None:
+            name, array = context
+            array = _asarray(array)
+            if array.shape == expected.shape or array.ndim == 0:
+                given = f" for {name} = {_fmt(array[index] if array.ndim else array)}"
+        count = f"{int((~close).sum())} of {close.size} values differ; " if close.size > 1 else ""
+        return (
+            f"{what} is wrong: {count}{where.strip() or 'value'}{given}: "
+            f"expected {_fmt(expected[index])}, got {_fmt(got_float[index])}"
+        )
+    return None
+
+
+def _type_name(value) -> str:
+    if isinstance(value, np.ndarray):
+        return f"{type(value).__name__} of shape {value.shape}"
+    return type(value).__name__
+
+
+def shape_of(value) -> str:
+    """Describe an input for a message: 'scalar 0.5', 'array of shape (3, 4)'."""
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape}" if value.ndim else f"0-d array {_fmt(value)}"
+    if isinstance(value, (int, float, np.generic)):
+        return f"scalar {_fmt(value)}"
+    return type(value).__name__
+
+
+def finite_float(value) -> float:
+    """Return a plain Python float, never NaN: nbgrader reads the repr of a cell's last value,
+    and ``np.float64(1.0)`` does not parse as a number (which would mean full marks)."""
+    value = float(value)
+    return 0.0 if math.isnan(value) else value
