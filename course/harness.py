@@ -209,21 +209,25 @@ def compare(
         return f"{what} has non-finite values where finite ones are expected, e.g. at {index}: " \
             f"got {_fmt(got_float[index])}, expected {_fmt(expected[index])}"
     close = _isclose(got_float, expected, rtol=rtol, atol=atol, equal_nan=True)
-    if not close.all():
-        wrong = np.argwhere(~close) if expected.ndim else np.zeros((1, 0), dtype=int)
-        index = tuple(int(i) for i in wrong[0])
-        where = f" at index {index}" if index else ""
+    if close.all():
+        return None
+    if expected.ndim == 0:
         given = ""
-        if context is not None:
-            name, array = context
-            array = _asarray(array)
-            if array.shape == expected.shape or array.ndim == 0:
-                given = f" for {name} = {_fmt(array[index] if array.ndim else array)}"
-        count = f"{int((~close).sum())} of {close.size} values differ; " if close.size > 1 else ""
-        return (
-            f"{what} is wrong: {count}{where.strip() or 'value'}{given}: "
-            f"expected {_fmt(expected[index])}, got {_fmt(got_float[index])}"
-        )
+        if context is not None and _asarray(context[1]).ndim == 0:
+            given = f" for {context[0]} = {_fmt(_asarray(context[1])[()])}"
+        return f"{what} returned {_fmt(got_float[()])}{given}, expected {_fmt(expected[()])}"
+    index = tuple(int(i) for i in np.argwhere(~close)[0])
+    given = ""
+    if context is not None:
+        name, array = context
+        array = _asarray(array)
+        if array.shape == expected.shape:
+            given = f" ({name} = {_fmt(array[index])})"
+    return (
+        f"{what} is wrong at {int((~close).sum())} of {close.size} positions; "
+        f"first at index {index}{given}: expected {_fmt(expected[index])}, "
+        f"got {_fmt(got_float[index])}"
+    )
     return None
 
 

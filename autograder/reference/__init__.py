@@ -1,0 +1,1 @@
+"""Reference implementations: what the hidden checks compare student answers with."""
