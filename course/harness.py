@@ -80,7 +80,9 @@ def _time_limit(seconds: float):
         raise CallTimeout()
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    # Re-fire every 0.1 s: a bare ``except:`` in student code cannot swallow it for good.
+    # Re-fire every 0.1 s, so a bare ``except:`` that swallows one alarm meets the next at the
+    # loop's backward jump, outside the ``try``. (Code that catches BaseException everywhere can
+    # still outlast it; the grading cell's time-out and the pipeline's kill are the backstop.)
     signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
         yield

@@ -35,7 +35,9 @@ def as_real_array(value, name: str, *, ndim: int | tuple[int, ...] | None = None
     np.ndarray of dtype float64 (a copy when conversion is needed)
     """
     if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"{name} must be a real number or an array of real numbers, got {describe(value)}")
+        raise TypeError(
+            f"{name} must be a real number or an array of real numbers, got {describe(value)}"
+        )
     try:
         array = np.asarray(value)
     except Exception as exc:  # ragged lists and the like

@@ -111,7 +111,8 @@ def gate_problem(name: str, gate) -> str | None:
         w = np.asarray(w, dtype=float).reshape(-1)
         b = np.asarray(b, dtype=float)
     except (TypeError, ValueError):
-        return f"{name}: w and b should be numbers, got w={describe(gate[0])}, b={describe(gate[1])}"
+        return (f"{name}: w and b should be numbers, "
+                f"got w={describe(gate[0])}, b={describe(gate[1])}")
     if w.shape != (n_inputs,):
         return f"{name}: w should hold {n_inputs} weight(s), got {w.size}"
     if b.size != 1:

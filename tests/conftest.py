@@ -1,0 +1,20 @@
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+# Subprocesses (nbgrader, kernels) import autograder and course from this checkout.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p
+)
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(autouse=True)
+def _not_autograding(monkeypatch):
+    """Tests run as a student would, unless a test sets NBGRADER_EXECUTION itself."""
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)

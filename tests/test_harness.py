@@ -1,0 +1,113 @@
+"""course.harness: safe calls and staged comparison."""
+
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+from course.harness import call_safely, compare, finite_float
+
+
+def test_call_returns_value_and_captures_output():
+    def noisy(x):
+        print("hello")
+        print("oops", file=sys.stderr)
+        warnings.warn("careful", RuntimeWarning)
+        return x + 1
+
+    result = call_safely(noisy, 1)
+    assert result.ok and result.value == 2
+    assert result.stdout == "hello\n" and result.stderr == "oops\n"
+    assert result.warnings == ["RuntimeWarning: careful"]
+
+
+def test_call_turns_exceptions_into_messages():
+    result = call_safely(lambda t: 1 / 0, 3)
+    assert not result.ok and isinstance(result.error, ZeroDivisionError)
+    assert result.problem("f(3)") == "f(3) raised ZeroDivisionError: division by zero"
+
+
+def _endless(t):
+    while True:
+        t = t + 1
+
+
+def _swallows_errors(t):
+    while True:
+        try:
+            t = t + 1
+        except Exception:  # noqa: BLE001 - a student's catch-all; the time-out is not an Exception
+            pass
+
+
+def _bare_except(t):
+    while True:
+        try:
+            t = t + 1
+        except:  # noqa: E722 - the signal lands at the loop's jump, outside the try
+            pass
+
+
+@pytest.mark.parametrize("func", [_endless, _swallows_errors, _bare_except])
+def test_endless_loops_are_stopped(func):
+    result = call_safely(func, 0, time_limit=0.3)
+    assert result.timed_out
+    assert 0.3 <= result.seconds < 5
+    assert "did not return" in result.problem("f(0)")
+
+
+def test_modified_arguments_are_reported_and_caller_is_untouched():
+    def clobber(a, b):
+        a[0] = 99.0
+        return a
+
+    original = np.array([1.0, 2.0])
+    result = call_safely(clobber, original, np.zeros(2), arg_names=["a", "b"])
+    assert result.mutated == ["a"]
+    assert original[0] == 1.0  # the function got a copy
+
+
+class AlwaysEqual(np.ndarray):
+    def __eq__(self, other):
+        return True
+
+
+@pytest.mark.parametrize(
+    "got, expected, fragment",
+    [
+        ([1.0, 2.0], np.array([1.0, 2.0]), "should be an np.ndarray, got list"),
+        (np.array([1.0, 2.0]).view(AlwaysEqual), np.array([5.0, 6.0]), "should be an np.ndarray"),
+        (np.zeros((2, 1)), np.zeros(2), "should have shape (2,), got shape (2, 1)"),
+        (np.array([True, False]), np.array([1.0, 0.0]), "got dtype bool"),
+        (np.array([np.nan, 1.0]), np.array([0.0, 1.0]), "non-finite"),
+        (np.array([1.0, 3.0]), np.array([1.0, 2.0]), "wrong at 1 of 2 positions"),
+        ("1.0", np.array(1.0), "should be a number or a 0-d array, got str"),
+        (np.float64(2.0), np.array(1.0), "returned 2, expected 1"),
+    ],
+)
+def test_compare_stops_at_the_first_failing_stage(got, expected, fragment):
+    message = compare(got, expected)
+    assert message is not None and fragment in message
+
+
+@pytest.mark.parametrize("got", [1.0, 1, np.float32(1.0), np.array(1.0), np.int64(1)])
+def test_compare_accepts_any_numeric_scalar_for_a_scalar(got):
+    assert compare(got, np.array(1.0)) is None
+
+
+def test_compare_uses_tolerances():
+    assert compare(np.array([1.0 + 1e-7]), np.array([1.0])) is None
+    assert compare(np.array([1.0 + 1e-3]), np.array([1.0])) is not None
+
+
+def test_compare_is_not_fooled_by_rebinding_numpy(monkeypatch):
+    monkeypatch.setattr(np, "isclose", lambda *a, **k: np.ones(np.shape(a[0]), bool))
+    monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
+    assert compare(np.array([5.0]), np.array([1.0])) is not None
+
+
+def test_finite_float_is_a_plain_float():
+    value = finite_float(np.float64(1.5))
+    assert type(value) is float and repr(value) == "1.5"
+    assert finite_float(float("nan")) == 0.0
