@@ -1,8 +1,9 @@
 """nbgrader configuration: maps nbgrader's steps onto this repository's layout.
 
-Run plain nbgrader commands from the repository root with this file, e.g.
+The repository root's nbgrader_config.py loads this file, so plain nbgrader commands run
+from the root use it, e.g.
 
-    nbgrader generate_assignment 01_threshold_logic_unit --config autograder/nbgrader_config.py
+    nbgrader generate_assignment 01_threshold_logic_unit --force
 
 source/  -> solutions/   (hand-edited instructor notebooks)
 release/ -> notebooks/   (student notebooks, generated, committed)

@@ -1,0 +1,34 @@
+"""The mutant catalog through the real pipeline: every mutant caught, every alternative kept."""
+
+import subprocess
+import sys
+
+import pytest
+
+from autograder import REPO_ROOT
+from autograder.mutants import catalog
+from autograder.mutants.evaluate import read_outcomes, summary
+
+pytestmark = pytest.mark.slow
+
+
+def test_catalog_has_enough_variants_per_question():
+    by_question = {}
+    for variant in catalog():
+        by_question.setdefault((variant.assignment, variant.question), []).append(variant)
+    for key, variants in by_question.items():
+        assert sum(not v.correct for v in variants) >= 5, key
+        assert sum(v.correct for v in variants) >= 2, key
+    assert len({v.student_id for v in catalog()}) == len(catalog())
+
+
+def test_every_mutant_loses_points_and_every_alternative_keeps_them(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "autograder", "mutants", str(tmp_path), "--jobs", "2"],
+        capture_output=True, text=True, cwd=REPO_ROOT,
+    )
+    outcomes = read_outcomes(tmp_path / "scores.csv")
+    report = summary(outcomes)
+    print(report)  # the kill rate, shown with `pytest -s` and in CI logs on failure
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert all(o.as_expected for o in outcomes), report

@@ -1,0 +1,130 @@
+"""The notebooks: contracts of DESIGN.md, sync of notebooks/ with solutions/, real execution."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from autograder import ASSIGNMENTS, NOTEBOOKS_DIR, REPO_ROOT, SOLUTIONS_DIR
+
+# nbgrader picks up the repository root's nbgrader_config.py (cwd=REPO_ROOT below).
+NBGRADER = [sys.executable, "-m", "nbgrader"]
+
+# DESIGN.md §3: graded names per notebook (answer cell grade ids).
+GRADED = {
+    "01_threshold_logic_unit": ["heaviside", "sign", "tlu", "logic_gates"],
+}
+
+
+def _path(root: Path, assignment: str) -> Path:
+    return root / assignment / f"{assignment}.ipynb"
+
+
+def _meta(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+@pytest.fixture(scope="module", params=ASSIGNMENTS)
+def assignment(request):
+    return request.param
+
+
+def test_every_assignment_has_a_solution_and_a_student_notebook(assignment):
+    assert _path(SOLUTIONS_DIR, assignment).is_file()
+    assert _path(NOTEBOOKS_DIR, assignment).is_file()
+
+
+def test_graded_cells_follow_the_design_contract(assignment):
+    nb = nbformat.read(_path(SOLUTIONS_DIR, assignment), as_version=4)
+    cells = nb.cells
+    ids = [_meta(c).get("grade_id") for c in cells]
+    for name in GRADED[assignment]:
+        assert name in ids, f"answer cell {name} missing"
+        answer = cells[ids.index(name)]
+        assert _meta(answer)["solution"] and not _meta(answer)["grade"]
+        test = cells[ids.index(name) + 1]  # the test cell comes right after its answer
+        assert _meta(test).get("grade_id") == f"test_{name}"
+        assert _meta(test)["grade"] and _meta(test)["locked"]
+        # the hidden grader's points= argument matches the cell's points
+        match = re.search(r"points=([\d.]+)\)\s*\n?### END HIDDEN TESTS", test.source)
+        assert match and float(match.group(1)) == float(_meta(test)["points"]), test.source
+    manual = [c for c in cells if c.cell_type == "markdown" and _meta(c).get("grade")
+              and _meta(c).get("solution")]
+    assert manual, "at least one 'explain in your own words' answer graded by hand"
+    text = "\n".join(c.source for c in cells if c.cell_type == "markdown").lower()
+    for heading in ("learning objectives", "summary"):
+        assert heading in text
+
+
+def test_notebooks_are_committed_without_outputs(assignment):
+    for root in (SOLUTIONS_DIR, NOTEBOOKS_DIR):
+        nb = nbformat.read(_path(root, assignment), as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None
+
+
+def test_student_notebook_hides_solutions_and_hidden_tests(assignment):
+    source = _path(NOTEBOOKS_DIR, assignment).read_text()
+    assert "BEGIN SOLUTION" not in source and "BEGIN HIDDEN TESTS" not in source
+    assert "autograder" not in source
+    assert "raise NotImplementedError()" in source
+
+
+def test_student_notebooks_are_in_sync_with_solutions(assignment, tmp_path):
+    subprocess.run(
+        [*NBGRADER, "generate_assignment", assignment, "--force",
+         f"--CourseDirectory.release_directory={tmp_path / 'release'}",
+         f"--CourseDirectory.db_url=sqlite:///{tmp_path / 'gradebook.db'}"],
+        check=True, capture_output=True, cwd=REPO_ROOT,
+    )
+    generated = json.loads(_path(tmp_path / "release", assignment).read_text())
+    committed = json.loads(_path(NOTEBOOKS_DIR, assignment).read_text())
+    assert committed == generated, (
+        f"notebooks/{assignment} is out of sync with solutions/: "
+        "run `python -m autograder release` and commit the result"
+    )
+
+
+def test_solution_runs_top_to_bottom_in_a_real_kernel(assignment, tmp_path):
+    nb = nbformat.read(_path(SOLUTIONS_DIR, assignment), as_version=4)
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    seconds = time.perf_counter() - start
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+              if o.output_type == "error"]
+    assert not errors
+    stderr = [o.text for c in nb.cells if c.cell_type == "code" for o in c.outputs
+              if o.output_type == "stream" and o.name == "stderr"]
+    assert not stderr, stderr
+    images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
+                 for o in c.outputs)
+    assert images >= 2, "figures are drawn"
+    print(f"{assignment} executed in {seconds:.1f} s")
+
+
+def _validate(path: Path, tmp_path: Path, *extra) -> subprocess.CompletedProcess:
+    work = tmp_path / path.name
+    shutil.copy(path, work)
+    return subprocess.run([*NBGRADER, "validate", str(work), *extra],
+                          capture_output=True, text=True, cwd=REPO_ROOT)
+
+
+def test_nbgrader_validate_passes_on_the_solution(assignment, tmp_path):
+    result = _validate(_path(SOLUTIONS_DIR, assignment), tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success! Your notebook passes all the tests." in result.stdout
+
+
+def test_nbgrader_validate_invert_passes_on_the_student_version(assignment, tmp_path):
+    result = _validate(_path(NOTEBOOKS_DIR, assignment), tmp_path, "--invert")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success! The notebook does not pass any tests." in result.stdout
