@@ -64,8 +64,8 @@ def _endless(nb):
     return fill_answers(nb, _answers(
         sign="def sign(t):\n    while True:  # waits for a convergence that never comes\n"
              "        t = np.asarray(t)\n",
-        tlu="def tlu(X, w, b, step=heaviside):\n    return step(X @ w + b)\n\n"
-            "while True:  # a top-level loop: the cell never finishes\n    pass\n",
+        tlu="n_tries = 0\nwhile n_tries < 10:  # forgot n_tries += 1: the cell never finishes\n"
+            "    pass\n\ndef tlu(X, w, b, step=heaviside):\n    return step(X @ w + b)\n",
     ))
 
 
