@@ -100,3 +100,17 @@ def test_hidden_inputs_are_deterministic_and_cover_awkward_shapes():
     shapes = {np.shape(t) for _, t in first}
     assert {(), (1,), (1, 6)} <= shapes and any(len(s) == 3 for s in shapes)
     assert any(isinstance(t, float) for _, t in first) and any(type(t) is int for _, t in first)
+
+
+def test_public_checks_wait_for_an_endless_loop_only_once(capsys):
+    import time
+
+    def endless(t):
+        while True:
+            pass
+
+    start = time.perf_counter()
+    with pytest.raises(PublicCheckError):
+        public.check_sign(endless)
+    assert time.perf_counter() - start < 4
+    assert "skipped: an earlier call did not return in time" in capsys.readouterr().out

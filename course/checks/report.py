@@ -21,6 +21,7 @@ class CheckReport:
 
     name: str
     results: list = field(default_factory=list)  # (description, failure message or None)
+    timed_out: bool = False  # a call ran past its time limit; later calls are skipped
 
     def check(self, description: str, failure: str | None) -> bool:
         self.results.append((description, failure))
