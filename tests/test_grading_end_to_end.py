@@ -112,3 +112,41 @@ def test_grading_again_gives_identical_results(graded):
     result, _ = _grade(submissions, out)
     assert result.returncode == 0, result.stderr[-3000:]
     assert ((out / "scores.csv").read_text(), (out / "grades.csv").read_text()) == before
+
+
+def test_an_interrupted_run_loses_nothing(graded, tmp_path):
+    """Kill the command after its first finished submission; a rerun completes the class,
+    reuses the finished work and gives the same scores as one uninterrupted run."""
+    import os
+    import shutil
+    import signal
+
+    submissions, reference_out, _ = graded
+    subset = tmp_path / "submitted"
+    for student in ("ada", "ben", "cleo"):
+        shutil.copytree(submissions / student, subset / student)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autograder", "grade", str(subset), str(out), "--jobs", "1",
+         "--no-progress"],
+        cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".work/runs/*/*/result.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)  # like a closed terminal or a lost machine
+    process.wait()
+    finished = list(out.glob(".work/runs/*/*/result.json"))
+    assert len(finished) >= 1
+
+    result, _ = _grade(subset, out, jobs=2)
+    assert result.returncode == 0, result.stderr[-3000:]
+    import re
+
+    reused = re.search(r"(\d+) unchanged since the last run", result.stdout + result.stderr)
+    assert reused and int(reused.group(1)) >= len(finished), result.stdout[-2000:]
+    rows = {(r["student_id"], r["grade_id"]): r["score"] for r in _scores(out)}
+    expected = {(r["student_id"], r["grade_id"]): r["score"] for r in _scores(reference_out)
+                if r["student_id"] in ("ada", "ben", "cleo")}
+    assert rows == expected
