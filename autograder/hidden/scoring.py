@@ -40,12 +40,25 @@ class Question:
         self.record("defined", f"{self.name} should be a function, got {describe(func)}")
         return False
 
+    def call(self, func, args, *, names, call, time_limit=CASE_TIME_LIMIT):
+        """Call ``func(*args)`` safely; return (CallResult, failure message or None).
+
+        For checks that compare more than one returned array: inspect ``result.value``.
+        """
+        result = call_safely(func, *args, arg_names=names, time_limit=time_limit)
+        if result.timed_out:
+            self.stopped = "an earlier call did not return in time"
+        failure = result.problem(call)
+        if failure is None and result.mutated:
+            failure = f"{call} modified its argument {', '.join(result.mutated)}; it must not"
+        return result, failure
+
     def call_case(self, label, func, args, *, names, expected, call, context=None,
-                  rtol=1e-5, atol=1e-8, kinds="iuf") -> bool:
+                  rtol=1e-5, atol=1e-8, kinds="iuf", time_limit=CASE_TIME_LIMIT) -> bool:
         """Call ``func(*args)`` within a time limit and compare with ``expected``."""
         if self.stopped is not None:
             return self.record(label, f"skipped: {self.stopped}")
-        result = call_safely(func, *args, arg_names=names, time_limit=CASE_TIME_LIMIT)
+        result = call_safely(func, *args, arg_names=names, time_limit=time_limit)
         if result.timed_out:
             self.stopped = "an earlier call did not return in time"
         failure = result.problem(call)
