@@ -2,7 +2,8 @@
 
 Every mutant must lose points on its own question and every alternative must keep full marks,
 when graded through the real pipeline (``python -m autograder mutants OUT``; the test suite
-runs it too). A variant replaces one answer cell of an otherwise perfect submission.
+runs it too). A variant replaces one answer cell of an otherwise perfect submission; variants of
+independent questions share a submission to keep grading fast (see ``evaluate.pack``).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,23 +12,59 @@ from autograder.mutants import Variant, catalog
 from autograder.submissions import fill_answers, read_release, reference_answers, write_notebook
 
 
+def _mentions(variant: Variant, question: str) -> bool:
+    """Whether the variant's code calls ``question`` (a default like ``step=heaviside`` in
+    its signature does not count: the hidden checks always pass ``step`` explicitly)."""
+    body = "\n".join(line for line in variant.source.splitlines()
+                     if not line.lstrip().startswith("def "))
+    return re.search(rf"\b{re.escape(question)}\b", body) is not None
+
+
+def pack(variants: list[Variant]) -> dict[Variant, str]:
+    """Assign each variant to a submission (its student id), several variants per submission.
+
+    Grading a notebook costs seconds, so variants of *different* questions share a submission:
+    each answer cell of a packed submission holds one variant, and the hidden checks grade each
+    question on the student's function alone. Two variants share a submission only if neither
+    one's code calls the other's question (a correct ``predict`` calling a broken
+    ``predict_proba`` would lose points that are not its own), so each variant is still judged
+    on its own question, exactly as if it were the only change.
+    """
+    packs: dict[str, list[list[Variant]]] = {}
+    assigned: dict[Variant, str] = {}
+    for variant in variants:
+        bins = packs.setdefault(variant.assignment, [])
+        fits = [i for i, members in enumerate(bins)
+                if all(m.question != variant.question and not _mentions(m, variant.question)
+                       and not _mentions(variant, m.question) for m in members)]
+        if not fits:
+            bins.append([])
+            fits = [len(bins) - 1]
+        bins[fits[0]].append(variant)
+        assigned[variant] = f"mutants-{variant.assignment[:2]}-{fits[0] + 1:02d}"
+    return assigned
+
+
 def write_mutant_class(dest, variants: list[Variant] | None = None) -> Path:
-    """One submission per variant (a perfect notebook with one answer replaced).
+    """Packed submissions of the catalog (perfect notebooks with some answers replaced).
 
     Returns the submissions folder ``dest/submitted``.
     """
+    variants = variants or catalog()
     submitted = Path(dest) / "submitted"
     if submitted.exists():
         shutil.rmtree(submitted)
+    by_student: dict[tuple[str, str], dict[str, str]] = {}
+    for variant, student in pack(variants).items():
+        answers = by_student.setdefault((student, variant.assignment), {})
+        answers[variant.question] = variant.source
     cache: dict[str, tuple] = {}
-    for variant in variants or catalog():
-        if variant.assignment not in cache:
-            cache[variant.assignment] = (read_release(variant.assignment),
-                                         reference_answers(variant.assignment))
-        release, answers = cache[variant.assignment]
-        nb = fill_answers(release, {**answers, variant.question: variant.source})
-        path = submitted / variant.student_id / variant.assignment / f"{variant.assignment}.ipynb"
-        write_notebook(nb, path)
+    for (student, assignment), replaced in sorted(by_student.items()):
+        if assignment not in cache:
+            cache[assignment] = (read_release(assignment), reference_answers(assignment))
+        release, answers = cache[assignment]
+        nb = fill_answers(release, {**answers, **replaced})
+        write_notebook(nb, submitted / student / assignment / f"{assignment}.ipynb")
     return submitted
 
 
@@ -53,8 +90,10 @@ def read_outcomes(scores_csv, variants: list[Variant] | None = None) -> list[Out
         for row in csv.DictReader(handle):
             rows[(row["student_id"], row["assignment_id"], row["grade_id"])] = row
     outcomes = []
-    for variant in variants or catalog():
-        row = rows.get((variant.student_id, variant.assignment, f"test_{variant.question}"))
+    variants = variants or catalog()
+    students = pack(variants)
+    for variant in variants:
+        row = rows.get((students[variant], variant.assignment, f"test_{variant.question}"))
         if row is None:
             outcomes.append(Outcome(variant, float("nan"), float("nan"), "no score recorded"))
             continue
