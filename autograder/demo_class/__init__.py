@@ -2,18 +2,46 @@
 
 ``write_demo_class(dest)`` materialises ``dest/submitted/<student>/<assignment>/<nb>.ipynb``
 from the current released notebooks and reference answers, so the demo never drifts from the
-course. ``EXPECTED`` gives the score each student deserves per graded cell, with the reason; the
-test suite grades the class through the real pipeline and compares.
+course. Each student hands in every assignment; ``expected_scores()`` gives the score each
+submission deserves per question (a number, or LOSES_POINTS), which the test suite checks
+after grading the class through the real pipeline.
 """
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.demo_class.threshold_logic_unit import STUDENTS
+from autograder import ASSIGNMENTS
+from autograder.demo_class import generic, threshold_logic_unit
+from autograder.demo_class.submission import LOSES_POINTS, Submission
 
-__all__ = ["STUDENTS", "write_demo_class", "expected_scores"]
+__all__ = ["LOSES_POINTS", "STUDENTS", "DemoStudent", "expected_scores", "write_demo_class"]
+
+
+@dataclass
+class DemoStudent:
+    student_id: str
+    submissions: dict[str, Submission]  # assignment id -> hand-in
+
+    @property
+    def story(self) -> str:
+        return "; ".join(f"{a[:2]}: {s.story}" for a, s in self.submissions.items())
+
+
+def _students() -> list[DemoStudent]:
+    by_assignment = {}
+    for assignment in ASSIGNMENTS:
+        if assignment == threshold_logic_unit.ASSIGNMENT:
+            by_assignment[assignment] = threshold_logic_unit.SUBMISSIONS
+        else:
+            by_assignment[assignment] = generic.submissions(assignment)
+    ids = list(threshold_logic_unit.SUBMISSIONS)
+    return [DemoStudent(i, {a: subs[i] for a, subs in by_assignment.items()}) for i in ids]
+
+
+STUDENTS = _students()
 
 
 def write_demo_class(dest) -> Path:
@@ -22,14 +50,14 @@ def write_demo_class(dest) -> Path:
     if submitted.exists():
         shutil.rmtree(submitted)
     for student in STUDENTS:
-        student.write(submitted)
+        for assignment, submission in student.submissions.items():
+            submission.write(submitted, student.student_id, assignment)
     return submitted
 
 
-def expected_scores() -> dict[tuple[str, str, str], float]:
-    """{(student_id, assignment_id, grade_id): expected auto score} for autograded cells."""
-    expected = {}
-    for student in STUDENTS:
-        for grade_id, score in student.expected.items():
-            expected[(student.student_id, student.assignment, grade_id)] = score
-    return expected
+def expected_scores() -> dict[tuple[str, str, str], float | str]:
+    """{(student_id, assignment_id, answer grade_id): expected score or LOSES_POINTS}."""
+    return {(student.student_id, assignment, grade_id): score
+            for student in STUDENTS
+            for assignment, submission in student.submissions.items()
+            for grade_id, score in submission.expected.items()}

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-
-import nbformat
-
+from autograder.demo_class.submission import Submission
 from autograder.mutants.threshold_logic_unit import VARIANTS
-from autograder.submissions import fill_answers, read_release, reference_answers
+from autograder.submissions import fill_answers, reference_answers
 
 ASSIGNMENT = "01_threshold_logic_unit"
 FULL = {"heaviside": 2.0, "sign": 2.0, "tlu": 3.0, "logic_gates": 3.0}
@@ -96,48 +91,26 @@ def _kernel_dies(nb):
     ))
 
 
-@dataclass
-class DemoStudent:
-    """A synthetic student: how the submission is made and what it deserves."""
-
-    student_id: str
-    story: str
-    build: Callable | None  # release notebook -> submitted notebook; None: nothing submitted
-    expected: dict = field(default_factory=dict)  # grade_id -> auto score
-    filename: str = f"{ASSIGNMENT}.ipynb"
-    raw: bytes | None = None  # written as-is instead of a notebook
-
-    @property
-    def assignment(self) -> str:
-        return ASSIGNMENT
-
-    def write(self, submitted: Path) -> None:
-        folder = Path(submitted) / self.student_id / ASSIGNMENT
-        folder.mkdir(parents=True, exist_ok=True)
-        if self.raw is not None:
-            (folder / self.filename).write_bytes(self.raw)
-        elif self.build is not None:
-            nbformat.write(self.build(read_release(ASSIGNMENT)), folder / self.filename)
-
-
-STUDENTS = [
-    DemoStudent("ada", "perfect: every answer right", _perfect, dict(FULL)),
-    DemoStudent("ben", "partly right: heaviside(0) = 0, a TLU without bias, AND fires on (1, 0)",
-                _partly_right, {"heaviside": 0.6, "sign": 2.0, "tlu": 1.0, "logic_gates": 2.0}),
-    DemoStudent("cleo", "handed in the notebook untouched", lambda nb: nb, dict(ZERO)),
-    DemoStudent("dan", "code that raises: heaviside divides by zero, the tlu cell fails",
-                _raises, {"heaviside": 0.0, "sign": 2.0, "tlu": 0.0, "logic_gates": 3.0}),
-    DemoStudent("eve", "endless loops: inside sign, and at the top level of the tlu cell",
-                _endless, {"heaviside": 2.0, "sign": 0.0, "tlu": 0.0, "logic_gates": 3.0}),
-    DemoStudent("finn", "deleted test_sign, edited test_heaviside to claim the points",
-                _edits_tests, {"heaviside": 0.6, "sign": 0.6, "tlu": 3.0, "logic_gates": 3.0}),
-    DemoStudent("gia", "tampers: rebinds np.isclose and replaces a hidden grading function",
-                _tampers, {"heaviside": 0.0, "sign": 0.0, "tlu": 3.0, "logic_gates": 3.0}),
-    DemoStudent("hugo", "perfect, uploaded from Colab as 'Copy of …'", _perfect, dict(FULL),
-                filename=f"Copy of {ASSIGNMENT}.ipynb"),
-    DemoStudent("iris", "a notebook file cut short (not valid JSON)", None, dict(ZERO),
-                raw=b'{"cells": [{"cell_type": "code", "source": "def heaviside(t):'),
-    DemoStudent("jack", "submitted nothing for this assignment", None, dict(ZERO)),
-    DemoStudent("kim", "kills the kernel with os._exit in the tlu cell", _kernel_dies,
-                dict(ZERO)),
-]
+SUBMISSIONS = {
+    "ada": Submission("perfect: every answer right", _perfect, dict(FULL)),
+    "ben": Submission("partly right: heaviside(0) = 0, a TLU without bias, AND fires on (1, 0)",
+                      _partly_right,
+                      {"heaviside": 0.6, "sign": 2.0, "tlu": 1.0, "logic_gates": 2.0}),
+    "cleo": Submission("handed in the notebook untouched", lambda nb: nb, dict(ZERO)),
+    "dan": Submission("code that raises: heaviside divides by zero, the tlu cell fails",
+                      _raises, {"heaviside": 0.0, "sign": 2.0, "tlu": 0.0, "logic_gates": 3.0}),
+    "eve": Submission("endless loops: inside sign, and at the top level of the tlu cell",
+                      _endless, {"heaviside": 2.0, "sign": 0.0, "tlu": 0.0, "logic_gates": 3.0}),
+    "finn": Submission("deleted test_sign, edited test_heaviside to claim the points",
+                       _edits_tests,
+                       {"heaviside": 0.6, "sign": 0.6, "tlu": 3.0, "logic_gates": 3.0}),
+    "gia": Submission("tampers: rebinds np.isclose and replaces a hidden grading function",
+                      _tampers, {"heaviside": 0.0, "sign": 0.0, "tlu": 3.0, "logic_gates": 3.0}),
+    "hugo": Submission("perfect, uploaded from Colab as 'Copy of ...'", _perfect, dict(FULL),
+                       filename=f"Copy of {ASSIGNMENT}.ipynb"),
+    "iris": Submission("a notebook file cut short (not valid JSON)", None, dict(ZERO),
+                       raw=b'{"cells": [{"cell_type": "code", "source": "def heaviside(t):'),
+    "jack": Submission("submitted nothing for this assignment", None, dict(ZERO)),
+    "kim": Submission("kills the kernel with os._exit in the tlu cell", _kernel_dies,
+                      dict(ZERO)),
+}
