@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 OUT ?= out/demo
 JOBS ?= 2
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: demo test release lint clean
+.PHONY: demo test browser release lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +22,13 @@ demo: $(STAMP)
 	$(BIN)/python -m autograder demo $(OUT) --jobs $(JOBS)
 
 ## test: the whole test suite
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+## browser: Debian's chromium for the browser test (tests/test_browser.py); never `playwright install`
+browser:
+	test -x /usr/bin/chromium || ($(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 release: $(STAMP)
 	$(BIN)/python -m autograder release
