@@ -10,6 +10,7 @@ submission of it through the full pipeline; and the demo class graded with --job
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,10 @@ from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+# the kernel that executes the notebook imports autograder (hidden tests), like grading kernels
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH"))
+                                           if p)
+os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ["PATH"]])
 
 from autograder.demo_class import STUDENTS, write_demo_class  # noqa: E402
 from autograder.submissions import notebook_path  # noqa: E402
