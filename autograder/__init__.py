@@ -9,4 +9,4 @@ SOLUTIONS_DIR = REPO_ROOT / "solutions"
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 
 # Assignment ids, in course order. Each is a folder in solutions/ holding <id>.ipynb.
-ASSIGNMENTS = ("01_threshold_logic_unit",)
+ASSIGNMENTS = ("01_threshold_logic_unit", "02_logistic_regression", "03_perceptron")

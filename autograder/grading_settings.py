@@ -8,7 +8,11 @@ WARNING_PATTERN = r"^(?:.*:\d+: )?\w*Warning: "
 # a cell only reaches this when a student's own top-level code never ends. Notebooks that
 # train models get more time per cell.
 CELL_TIMEOUT = 30
-CELL_TIMEOUTS = {"01_threshold_logic_unit": 10}
+CELL_TIMEOUTS = {
+    "01_threshold_logic_unit": 10,
+    "02_logistic_regression": 20,
+    "03_perceptron": 20,
+}
 
 
 def cell_timeout(assignment_id: str) -> int:

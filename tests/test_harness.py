@@ -111,3 +111,9 @@ def test_finite_float_is_a_plain_float():
     value = finite_float(np.float64(1.5))
     assert type(value) is float and repr(value) == "1.5"
     assert finite_float(float("nan")) == 0.0
+
+
+def test_a_consumed_random_generator_is_not_a_modified_input():
+    result = call_safely(lambda x, rng: x + rng.normal(), 1.0, np.random.default_rng(0),
+                         arg_names=["x", "rng"])
+    assert result.ok and result.mutated == []

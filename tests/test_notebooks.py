@@ -20,6 +20,9 @@ NBGRADER = [sys.executable, "-m", "nbgrader"]
 # DESIGN.md §3: graded names per notebook (answer cell grade ids).
 GRADED = {
     "01_threshold_logic_unit": ["heaviside", "sign", "tlu", "logic_gates"],
+    "02_logistic_regression": ["sigmoid", "predict_proba", "predict", "log_loss",
+                               "log_loss_gradient", "fit_logistic_regression"],
+    "03_perceptron": ["perceptron_layer", "perceptron_update", "fit_perceptron"],
 }
 
 

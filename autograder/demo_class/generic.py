@@ -70,7 +70,16 @@ def submissions(assignment: str) -> dict[str, Submission]:
     zero = {q: 0.0 for q in questions}
     broken = functions[-1]
     endless = _least_used(assignment, functions)
-    wrong = [q for q in questions[::2] if q in mutants]
+    # mutants go where no other answer calls them, so each costs only its own question
+    uncalled = [q for q in questions if q in mutants and not any(
+        re.search(rf"\b{re.escape(q)}\(", reference[o]) for o in functions if o != q)]
+    wrong = uncalled[:2]
+
+    def callers(name):
+        """Questions whose (reference) answer calls ``name``: they fail along with it."""
+        return {q: 0.0 for q in functions
+                if q != name and re.search(rf"\b{re.escape(name)}\(", reference[q])}
+
     filename = f"Copy of {assignment}.ipynb"
 
     def perfect(nb):
@@ -106,8 +115,10 @@ def submissions(assignment: str) -> dict[str, Submission]:
         "ben": Submission(f"partly right: mutants in {', '.join(wrong)}", partly_right,
                           {**full, **{q: LOSES_POINTS for q in wrong}}),
         "cleo": Submission("handed in untouched", lambda nb: nb, zero),
-        "dan": Submission(f"{broken} raises", raises, {**full, broken: 0.0}),
-        "eve": Submission(f"{endless} never returns", loops, {**full, endless: 0.0}),
+        "dan": Submission(f"{broken} raises", raises,
+                          {**full, broken: 0.0, **callers(broken)}),
+        "eve": Submission(f"{endless} never returns", loops,
+                          {**full, endless: 0.0, **callers(endless)}),
         "finn": Submission(f"deleted test_{questions[0]}, edited test_{questions[-1]}",
                            edits_tests, full),
         "gia": Submission(f"tampers in {questions[0]} (rebinds np.allclose)", tampers,

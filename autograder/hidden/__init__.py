@@ -4,4 +4,8 @@ Each ``grade_<name>(answer, points)`` calls the student's code on fresh inputs, 
 the reference implementation stage by stage, prints one line per failing case and returns the
 score as a plain float (nbgrader reads a test cell's last value as its partial credit)."""
 
-from autograder.hidden import threshold_logic_unit  # noqa: F401
+from autograder.hidden import (  # noqa: F401
+    logistic_regression,
+    perceptron,
+    threshold_logic_unit,
+)

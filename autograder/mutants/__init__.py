@@ -30,6 +30,6 @@ class Variant:
 
 def catalog() -> list[Variant]:
     """All variants of all notebooks, in course order."""
-    from autograder.mutants import threshold_logic_unit
+    from autograder.mutants import logistic_regression, perceptron, threshold_logic_unit
 
-    return list(threshold_logic_unit.VARIANTS)
+    return [*threshold_logic_unit.VARIANTS, *logistic_regression.VARIANTS, *perceptron.VARIANTS]

@@ -105,20 +105,26 @@ def parser() -> argparse.ArgumentParser:
     m = sub.add_parser("mutants", help="grade the mutant catalog into OUT and print the "
                                        "kill rate (exit 1 unless 100 %% / 100 %%)")
     m.add_argument("out", type=Path)
+    m.add_argument("--assignment", action="append", dest="assignments", metavar="ID",
+                   help="only this assignment's variants (repeatable; default: all)")
     grading_options(m)
     return p
 
 
 def _mutants(args) -> int:
+    from autograder.mutants import catalog
     from autograder.mutants.evaluate import read_outcomes, summary, write_mutant_class
 
+    variants = [v for v in catalog() if not args.assignments or v.assignment in args.assignments]
+    if not variants:
+        raise GradingError(f"no variants for {', '.join(args.assignments)}")
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    submissions = write_mutant_class(out / "mutant_class")
-    status = _grade(args, submissions)
+    submissions = write_mutant_class(out / "mutant_class", variants)
+    status = _grade(args, submissions, args.assignments)
     if status:
         return status
-    outcomes = read_outcomes(out / "scores.csv")
+    outcomes = read_outcomes(out / "scores.csv", variants)
     print(summary(outcomes))
     return 0 if all(o.as_expected for o in outcomes) else 1
 
