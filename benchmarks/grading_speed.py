@@ -4,8 +4,8 @@
 
 Prints: seconds to execute a notebook (default 01) on its own (baseline) against seconds to
 grade one submission of it through the full pipeline; and the demo class's submissions of
-that notebook graded with --jobs 1 against --jobs 2. Not a test: timings depend on the machine, so no
-thresholds are asserted.
+that notebook graded with --jobs 1 against --jobs 2. Not a test: timings depend on the
+machine, so no thresholds are asserted.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.enviro
 
 from autograder.demo_class import STUDENTS, write_demo_class  # noqa: E402
 from autograder.submissions import notebook_path  # noqa: E402
-
 
 
 def _timed(fn) -> float:
