@@ -10,8 +10,8 @@ WARNING_PATTERN = r"^(?:.*:\d+: )?\w*Warning: "
 CELL_TIMEOUT = 30
 CELL_TIMEOUTS = {
     "01_threshold_logic_unit": 10,
-    "02_logistic_regression": 20,
-    "03_perceptron": 20,
+    "02_logistic_regression": 30,
+    "03_perceptron": 30,
 }
 
 

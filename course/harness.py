@@ -139,8 +139,10 @@ def call_safely(func, *args, time_limit: float = 2.0, arg_names=None, **kwargs) 
                 result.timed_out = True
             except Exception as exc:  # student code may raise anything
                 result.error = exc
-            except (SystemExit, KeyboardInterrupt) as exc:
+            except SystemExit as exc:  # sys.exit() in student code
                 result.error = exc
+            # KeyboardInterrupt is not caught: it is the grader's (or the student's) own
+            # interrupt of a cell that ran too long, and must stop the whole cell.
     result.seconds = time.perf_counter() - start
     result.stdout, result.stderr = out.getvalue(), err.getvalue()
     result.warnings = [f"{w.category.__name__}: {w.message}" for w in caught]

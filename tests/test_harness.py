@@ -117,3 +117,11 @@ def test_a_consumed_random_generator_is_not_a_modified_input():
     result = call_safely(lambda x, rng: x + rng.normal(), 1.0, np.random.default_rng(0),
                          arg_names=["x", "rng"])
     assert result.ok and result.mutated == []
+
+
+def test_an_interrupt_is_not_mistaken_for_the_students_error():
+    def interrupted(t):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        call_safely(interrupted, 0)

@@ -23,7 +23,7 @@ _norm = np.linalg.norm
 _isfinite = np.isfinite
 _ndarray = np.ndarray
 
-FIT_TIME_LIMIT = 10.0  # seconds per call of fit_logistic_regression (the data are small)
+FIT_TIME_LIMIT = 6.0  # seconds per call of fit_logistic_regression (the data are small)
 GRADIENT_H = 1e-5  # centred-difference step
 GRADIENT_TOLERANCE = 1e-7  # relative error allowed against the numerical gradient
 

@@ -19,7 +19,7 @@ from course.data import make_blobs_2d
 from course.harness import call_safely, compare
 from course.validation import describe
 
-FIT_TIME_LIMIT = 10.0  # seconds per call of fit_perceptron (data sets are small)
+FIT_TIME_LIMIT = 6.0  # seconds per call of fit_perceptron (data sets are small)
 
 
 def _identity(z):

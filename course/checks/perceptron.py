@@ -13,7 +13,7 @@ from course.validation import describe
 LOGIC_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 AND_LABELS = np.array([0, 0, 0, 1])
 XOR_LABELS = np.array([0, 1, 1, 0])
-FIT_TIME_LIMIT = 10.0  # seconds for one call of fit_perceptron on a tiny data set
+FIT_TIME_LIMIT = 3.0  # seconds for one call of fit_perceptron on a tiny data set
 
 
 def _heaviside(t):
