@@ -20,10 +20,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
+from course.plots import new_axes
 from course.validation import as_real_array, describe
 
 CLASS_COLORS = ("tab:blue", "tab:orange")
@@ -145,11 +145,7 @@ def unpenalized_logistic_regression(**kwargs):
 # ---- figures ------------------------------------------------------------------------------
 
 def _new_axes(ax, figsize=(6.0, 4.0)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {describe(ax)}")
-    return ax
+    return new_axes(ax, figsize)
 
 
 def _check_function(func, name: str) -> Callable:

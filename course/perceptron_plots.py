@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
@@ -26,6 +25,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Patch
 from matplotlib.ticker import MaxNLocator
 
+from course.plots import new_axes
 from course.validation import as_real_array, check_int, describe
 
 IRIS_CLASSES = ("setosa", "versicolor", "virginica")
@@ -44,11 +44,7 @@ def _heaviside(z):
 
 
 def _new_axes(ax, figsize=(5.5, 4.5)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {describe(ax)}")
-    return ax
+    return new_axes(ax, figsize)
 
 
 # --- data ---------------------------------------------------------------------------------

@@ -109,7 +109,8 @@ def tlu_accuracy(w, b, X, y, step=None) -> float:
     return float(np.mean(predictions == y))
 
 
-def _new_axes(ax, figsize=(5.5, 4.5)) -> Axes:
+def new_axes(ax, figsize=(5.5, 4.5)) -> Axes:
+    """``ax``, or new axes of ``figsize`` when it is None; anything else is refused."""
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
     elif not isinstance(ax, Axes):
@@ -238,7 +239,7 @@ def plot_decision_boundary(w, b, X, y, ax=None, step=None, *, title: str | None 
     """
     w, b, X, y = _check_problem(w, b, X, y)
     step = _check_step(step)
-    ax = _new_axes(ax)
+    ax = new_axes(ax)
     xlim, ylim = _limits(X, padding)
     _draw_boundary(ax, w, b, xlim, ylim, X)
 
@@ -296,7 +297,7 @@ def plot_xor_problem(ax=None, w=None, b=None) -> Axes:
     if (w is None) != (b is None):
         raise ValueError("give both w and b (a line to try), or neither (only the points)")
     X, y = truth_table("XOR")
-    ax = _new_axes(ax, figsize=(5, 4.5))
+    ax = new_axes(ax, figsize=(5, 4.5))
     if w is None:
         for k, value in enumerate((0, 1)):
             mask = y == value

@@ -58,12 +58,7 @@ class Question:
         """Call ``func(*args)`` within a time limit and compare with ``expected``."""
         if self.stopped is not None:
             return self.record(label, f"skipped: {self.stopped}")
-        result = call_safely(func, *args, arg_names=names, time_limit=time_limit)
-        if result.timed_out:
-            self.stopped = "an earlier call did not return in time"
-        failure = result.problem(call)
-        if failure is None and result.mutated:
-            failure = f"{call} modified its argument {', '.join(result.mutated)}; it must not"
+        result, failure = self.call(func, args, names=names, call=call, time_limit=time_limit)
         if failure is None:
             failure = compare(result.value, expected, what=call, context=context,
                               rtol=rtol, atol=atol, kinds=kinds)
