@@ -13,7 +13,9 @@ are restored from the source notebook by nbgrader anyway) and flags:
 - ``exec``/``eval``/``compile`` of strings, which could hide any of the above;
 - assigning to or deleting an attribute of an imported module (``np.allclose = ...``) and
   ``setattr``/``delattr`` on one.
-None of these is needed to answer any exercise in the course.
+None of these is needed to answer any exercise in the course. Answer cells are also flagged
+for importing ``course.network``, the course's own network, which computes what notebooks
+04-06 ask students to write (cells a student adds may use it to experiment).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ FORBIDDEN_MODULES = {
     "autograder", "builtins", "__builtin__", "gc", "ctypes", "importlib", "signal",
     "inspect", "course.checks", "course.harness",
 }
+# Modules an answer cell must not import: they answer exercises for the student.
+ANSWER_MODULES = {"course.network"}
 FORBIDDEN_NAMES = {"__builtins__", "__import__", "exec", "eval", "compile", "autograder"}
 FORBIDDEN_SYS_ATTRIBUTES = {
     "modules", "settrace", "setprofile", "_getframe", "meta_path", "path_hooks", "exit",
@@ -55,17 +59,18 @@ def _root_name(node: ast.AST) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _module_matches(module: str) -> str | None:
-    for forbidden in FORBIDDEN_MODULES:
+def _module_matches(module: str, forbidden_modules=FORBIDDEN_MODULES) -> str | None:
+    for forbidden in forbidden_modules:
         if module == forbidden or module.startswith(forbidden + "."):
             return forbidden
     return None
 
 
 class _Scanner(ast.NodeVisitor):
-    def __init__(self):
+    def __init__(self, forbidden_modules=FORBIDDEN_MODULES):
         self.problems: list[tuple[int, str]] = []
         self.module_aliases: set[str] = set()
+        self.forbidden_modules = forbidden_modules
 
     def flag(self, node: ast.AST, message: str) -> None:
         self.problems.append((getattr(node, "lineno", 0), message))
@@ -73,14 +78,15 @@ class _Scanner(ast.NodeVisitor):
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
             self.module_aliases.add((alias.asname or alias.name).split(".")[0])
-            if _module_matches(alias.name):
+            if _module_matches(alias.name, self.forbidden_modules):
                 self.flag(node, f"imports {alias.name}")
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
         for alias in node.names:
             full = f"{module}.{alias.name}" if module else alias.name
-            if _module_matches(module) or _module_matches(full):
+            if _module_matches(module, self.forbidden_modules) \
+                    or _module_matches(full, self.forbidden_modules):
                 self.flag(node, f"imports {full}")
             if alias.name[:1].islower():
                 self.module_aliases.add(alias.asname or alias.name)
@@ -136,13 +142,14 @@ def _student_editable(cell) -> bool:
     return bool(meta.get("solution")) and not meta.get("locked")
 
 
-def scan_source(source: str) -> list[tuple[int, str]]:
-    """(line, message) for each suspicious construct in one cell's source."""
+def scan_source(source: str, *, answer: bool = False) -> list[tuple[int, str]]:
+    """(line, message) for each suspicious construct in one cell's source (``answer``: an
+    answer cell, which must not import ``ANSWER_MODULES`` either)."""
     try:
         tree = ast.parse(_python_source(source))
     except SyntaxError:
         return []  # the cell fails on its own when it runs
-    scanner = _Scanner()
+    scanner = _Scanner(FORBIDDEN_MODULES | ANSWER_MODULES if answer else FORBIDDEN_MODULES)
     # imports anywhere in the cell define aliases before attribute checks use them
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -162,7 +169,7 @@ def scan_notebook(nb) -> list[Finding]:
         source = cell.get("source", "")
         if isinstance(source, list):
             source = "".join(source)
-        for line, message in scan_source(source):
+        for line, message in scan_source(source, answer=grade_id is not None):
             where = f"answer cell {grade_id}" if grade_id else "a cell the student added"
             findings.append(Finding(grade_id, line, f"{where}, line {line}: {message}"))
     return findings

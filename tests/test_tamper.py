@@ -56,3 +56,17 @@ def test_only_student_editable_cells_are_scanned():
     assert [f.grade_id for f in findings] == ["heaviside", None]
     assert findings[0].message.startswith("answer cell heaviside, line 1:")
     assert "a cell the student added" in findings[1].message
+
+
+def test_answer_cells_may_not_borrow_the_course_network():
+    source = "from course.network import backward\ndef mlp_backward(X, Y, p, c):\n    return 1"
+    assert any("imports course.network" in m for _, m in scan_source(source, answer=True))
+    # cells a student adds to experiment may use it
+    assert scan_source(source) == []
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import course.network as net", metadata={"nbgrader": {
+            "solution": True, "grade": False, "locked": False, "grade_id": "mlp_backward"}}),
+        nbformat.v4.new_code_cell("import course.network as net"),
+    ])
+    findings = scan_notebook(nb)
+    assert [f.grade_id for f in findings] == ["mlp_backward"]
