@@ -9,4 +9,9 @@ SOLUTIONS_DIR = REPO_ROOT / "solutions"
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 
 # Assignment ids, in course order. Each is a folder in solutions/ holding <id>.ipynb.
-ASSIGNMENTS = ("01_threshold_logic_unit", "02_logistic_regression", "03_perceptron")
+ASSIGNMENTS = (
+    "01_threshold_logic_unit",
+    "02_logistic_regression",
+    "03_perceptron",
+    "04_multilayer_perceptron",
+)

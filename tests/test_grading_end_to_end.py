@@ -10,7 +10,8 @@ import pytest
 from autograder import REPO_ROOT
 from autograder.demo_class import LOSES_POINTS, STUDENTS, expected_scores, write_demo_class
 
-pytestmark = pytest.mark.slow
+# one worker grades the class once for every test here (pytest-xdist, see pyproject.toml)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_class")]
 
 
 def _grade(submissions, out, jobs=2):

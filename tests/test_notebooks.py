@@ -23,6 +23,9 @@ GRADED = {
     "02_logistic_regression": ["sigmoid", "predict_proba", "predict", "log_loss",
                                "log_loss_gradient", "fit_logistic_regression"],
     "03_perceptron": ["perceptron_layer", "perceptron_update", "fit_perceptron"],
+    "04_multilayer_perceptron": ["tanh", "relu", "sigmoid_derivative", "tanh_derivative",
+                                 "relu_derivative", "softmax", "dense", "mlp_forward",
+                                 "collapse_linear", "xor_params"],
 }
 
 

@@ -6,6 +6,7 @@ score as a plain float (nbgrader reads a test cell's last value as its partial c
 
 from autograder.hidden import (  # noqa: F401
     logistic_regression,
+    multilayer_perceptron,
     perceptron,
     threshold_logic_unit,
 )
