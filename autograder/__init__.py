@@ -14,4 +14,6 @@ ASSIGNMENTS = (
     "02_logistic_regression",
     "03_perceptron",
     "04_multilayer_perceptron",
+    "05_backpropagation",
+    "06_regularization",
 )

@@ -12,6 +12,10 @@ CELL_TIMEOUTS = {
     "01_threshold_logic_unit": 10,
     "02_logistic_regression": 30,
     "03_perceptron": 30,
+    # cells that import TensorFlow (13-19 s under load) or fit a small Keras model; 60 s
+    # leaves room when several submissions are graded at once
+    "05_backpropagation": 60,
+    "06_regularization": 60,
 }
 
 

@@ -147,3 +147,114 @@ def make_blobs_2d(n_per_class: int = 20, seed: int = 0) -> tuple[np.ndarray, np.
     X = np.vstack(parts)
     y = np.repeat(np.arange(2, dtype=np.int64), n_per_class)
     return X, y
+
+
+# --- TensorFlow Playground's classification data sets (notebook 05) --------------------------
+
+#: Names accepted by :func:`playground_dataset`, as TensorFlow Playground calls them.
+PLAYGROUND_DATASETS = ("circle", "xor", "gauss", "spiral")
+
+
+def _check_noise(noise) -> float:
+    if isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating)):
+        raise TypeError(f"noise must be a number between 0 and 0.5, got {describe(noise)}")
+    noise = float(noise)
+    if not 0.0 <= noise <= 0.5:
+        raise ValueError(f"noise must be between 0 and 0.5 (TensorFlow Playground's 0-50 %), "
+                         f"got {noise}")
+    return noise
+
+
+def _circle(rng, n_pos, n_neg, noise):
+    radius = 5.0
+    parts = []
+    for n, (low, high) in ((n_pos, (0.0, 0.5 * radius)), (n_neg, (0.7 * radius, radius))):
+        r = rng.uniform(low, high, n)
+        angle = rng.uniform(0.0, 2 * np.pi, n)
+        parts.append(np.column_stack([r * np.sin(angle), r * np.cos(angle)]))
+    X = np.vstack(parts)
+    # the label is decided on a noisy copy of the point, which is then drawn without the noise
+    jitter = rng.uniform(-radius, radius, X.shape) * noise
+    y = (np.linalg.norm(X + jitter, axis=1) < 0.5 * radius).astype(np.int64)
+    return X, y
+
+
+def _xor(rng, n_pos, n_neg, noise):
+    n = n_pos + n_neg
+    X = rng.uniform(-5.0, 5.0, (n, 2))
+    X += np.where(X > 0, 0.3, -0.3)  # padding: keeps points off the axes
+    jitter = rng.uniform(-5.0, 5.0, X.shape) * noise
+    noisy = X + jitter
+    y = (noisy[:, 0] * noisy[:, 1] >= 0).astype(np.int64)
+    return X, y
+
+
+def _gauss(rng, n_pos, n_neg, noise):
+    variance = 0.5 + 7.0 * noise  # 0.5 at no noise, 4 at 50 %
+    scale = np.sqrt(variance)
+    X = np.vstack([rng.normal(2.0, scale, (n_pos, 2)), rng.normal(-2.0, scale, (n_neg, 2))])
+    y = np.concatenate([np.ones(n_pos, np.int64), np.zeros(n_neg, np.int64)])
+    return X, y
+
+
+def _spiral(rng, n_pos, n_neg, noise):
+    parts = []
+    for n, delta in ((n_pos, 0.0), (n_neg, np.pi)):
+        i = np.arange(n)
+        r = i / n * 5.0
+        t = 1.75 * i / n * 2 * np.pi + delta  # 1.75 turns
+        arm = np.column_stack([r * np.sin(t), r * np.cos(t)])
+        parts.append(arm + rng.uniform(-1.0, 1.0, (n, 2)) * noise)
+    X = np.vstack(parts)
+    y = np.concatenate([np.ones(n_pos, np.int64), np.zeros(n_neg, np.int64)])
+    return X, y
+
+
+_PLAYGROUND_GENERATORS = {"circle": _circle, "xor": _xor, "gauss": _gauss, "spiral": _spiral}
+
+
+def playground_dataset(name: str, n_samples: int = 500, noise: float = 0.0,
+                       seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """One of TensorFlow Playground's four classification data sets, generated here.
+
+    The generators follow the Playground's ``dataset.ts`` (Smilkov & Carter, 2016):
+
+    - ``"circle"``: class 1 uniform in radius [0, 2.5], class 0 in the ring [3.5, 5]; noise
+      relabels points by where a jittered copy (uniform ±5 × noise per axis) falls;
+    - ``"xor"``: uniform on [-5, 5]², pushed 0.3 away from the axes, label 1 where
+      x1 · x2 >= 0 for a jittered copy;
+    - ``"gauss"``: two Gaussian clouds centred at (2, 2) (class 1) and (-2, -2) (class 0),
+      variance 0.5 growing to 4 at 50 % noise;
+    - ``"spiral"``: two arms of 1.75 turns, radius growing to 5, the second arm rotated by π;
+      noise adds uniform ±noise to each coordinate.
+
+    The Playground labels its classes +1 and -1; here they are 1 and 0.
+
+    Parameters
+    ----------
+    name : str
+        One of ``PLAYGROUND_DATASETS``: "circle", "xor", "gauss", "spiral".
+    n_samples : int, at least 2
+        Number of points (the Playground uses 500); half of them per class for circle, gauss
+        and spiral (class 1 gets the extra point when it is odd).
+    noise : float in [0, 0.5]
+        The Playground's noise slider, 0-50 %, as a fraction.
+    seed : int, at least 0
+        Seed of ``np.random.default_rng``: the same seed gives the same data.
+
+    Returns
+    -------
+    X : np.ndarray of float64, shape (n_samples, 2)
+        Coordinates x1, x2 (within [-6, 6]² up to noise).
+    y : np.ndarray of int64, shape (n_samples,)
+        Labels 0 and 1.
+    """
+    if not isinstance(name, str) or name.strip().lower() not in _PLAYGROUND_GENERATORS:
+        raise ValueError(f"name must be one of {', '.join(PLAYGROUND_DATASETS)}, got {name!r}")
+    n_samples = check_int(n_samples, "n_samples", minimum=2)
+    noise = _check_noise(noise)
+    seed = check_int(seed, "seed", minimum=0)
+    rng = np.random.default_rng(seed)
+    n_neg = n_samples // 2
+    n_pos = n_samples - n_neg
+    return _PLAYGROUND_GENERATORS[name.strip().lower()](rng, n_pos, n_neg, noise)

@@ -195,7 +195,8 @@ def evaluate(X, y, params, penalty=None, lam=0.0) -> tuple[float, float]:
     loss = _loss(P, _targets(y, params))
     if penalty is not None:
         loss += float(penalty(params, lam))
-    accuracy = float(np.mean(predict(X, params) == np.asarray(y)))
+    predicted = (P[:, 0] >= 0.5).astype(int) if P.shape[1] == 1 else P.argmax(axis=1)
+    accuracy = float(np.mean(predicted == np.asarray(y)))
     return loss, accuracy
 
 

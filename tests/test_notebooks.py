@@ -26,6 +26,10 @@ GRADED = {
     "04_multilayer_perceptron": ["tanh", "relu", "sigmoid_derivative", "tanh_derivative",
                                  "relu_derivative", "softmax", "dense", "mlp_forward",
                                  "collapse_linear", "xor_params"],
+    "05_backpropagation": ["numerical_gradient", "relative_error", "mlp_backward",
+                           "minibatches", "train_mlp"],
+    "06_regularization": ["l2_penalty", "l2_gradient", "l1_penalty", "l1_gradient", "dropout",
+                          "EarlyStopping"],
 }
 
 

@@ -5,8 +5,10 @@ the reference implementation stage by stage, prints one line per failing case an
 score as a plain float (nbgrader reads a test cell's last value as its partial credit)."""
 
 from autograder.hidden import (  # noqa: F401
+    backpropagation,
     logistic_regression,
     multilayer_perceptron,
     perceptron,
+    regularization,
     threshold_logic_unit,
 )
