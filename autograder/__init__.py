@@ -16,4 +16,5 @@ ASSIGNMENTS = (
     "04_multilayer_perceptron",
     "05_backpropagation",
     "06_regularization",
+    "07_keras_dna_motifs",
 )

@@ -16,6 +16,8 @@ CELL_TIMEOUTS = {
     # leaves room when several submissions are graded at once
     "05_backpropagation": 60,
     "06_regularization": 60,
+    # TensorFlow's import, then a whole training run of the motif CNN in one cell
+    "07_keras_dna_motifs": 120,
 }
 
 

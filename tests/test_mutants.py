@@ -9,7 +9,8 @@ from autograder import REPO_ROOT
 from autograder.mutants import catalog
 from autograder.mutants.evaluate import read_outcomes, summary
 
-pytestmark = pytest.mark.slow
+# on the worker that grades the demo class, after it (see tests/test_grading_end_to_end.py)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pipelines")]
 
 
 def test_catalog_has_enough_variants_per_question():

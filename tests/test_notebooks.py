@@ -30,6 +30,8 @@ GRADED = {
                            "minibatches", "train_mlp"],
     "06_regularization": ["l2_penalty", "l2_gradient", "l1_penalty", "l1_gradient", "dropout",
                           "EarlyStopping"],
+    "07_keras_dna_motifs": ["one_hot_encode", "build_motif_model", "train_motif_model",
+                            "saliency_map"],
 }
 
 

@@ -6,6 +6,7 @@ score as a plain float (nbgrader reads a test cell's last value as its partial c
 
 from autograder.hidden import (  # noqa: F401
     backpropagation,
+    keras_dna_motifs,
     logistic_regression,
     multilayer_perceptron,
     perceptron,
