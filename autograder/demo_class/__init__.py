@@ -37,9 +37,9 @@ class DemoStudent:
 # function that raises.
 ROSTER = {
     "04_multilayer_perceptron": ("ada", "ben", "cleo", "dan"),
-    "05_backpropagation": ("ada", "ben", "cleo", "dan"),
-    "06_regularization": ("ada", "ben", "cleo", "dan"),
-    "07_keras_dna_motifs": ("ada", "ben", "cleo"),
+    "05_backpropagation": ("ada", "ben", "dan"),
+    "06_regularization": ("ada", "ben", "cleo"),
+    "07_keras_dna_motifs": ("ada", "ben"),
 }
 
 

@@ -94,6 +94,9 @@ def grade_one_hot_encode(one_hot_encode, points: float = 3) -> float:
             if question.stopped is not None:
                 question.record(f"raises ValueError: {label}", f"skipped: {question.stopped}")
                 continue
+            if not question.works():
+                question.record(f"raises ValueError: {label}", question.NOT_WORKING)
+                continue
             shown = repr(sequences) if len(repr(sequences)) < 50 else label
             question.record(f"raises ValueError: {label}",
                             spec.raises_problem(one_hot_encode, (sequences,), ["sequences"],

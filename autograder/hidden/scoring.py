@@ -32,6 +32,14 @@ class Question:
         self.outcomes.append((label, failure))
         return failure is None
 
+    def works(self) -> bool:
+        """Whether any case so far passed. Credit for rejecting bad input needs code that works
+        on good input: a function that raises on everything would otherwise earn it."""
+        return any(failure is None for _, failure in self.outcomes)
+
+    NOT_WORKING = ("skipped: no valid input gave a right answer, so rejecting bad input "
+                   "earns nothing yet")
+
     def require_callable(self, func) -> bool:
         """The 'defined' stage: the answer must be a function."""
         if callable(func):
