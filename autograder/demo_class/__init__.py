@@ -33,12 +33,12 @@ class DemoStudent:
 
 
 # Who hands in the later notebooks (default: everyone). The roles of 01-03 cover every grading
-# path; these keep one of each kind of result: full marks, some points lost, nothing done, a
-# function that raises.
+# path; later notebooks show full marks and some points lost, and 04 (quick to grade) also an
+# untouched notebook and a function that raises. 05-07 import TensorFlow: 25-65 s each.
 ROSTER = {
     "04_multilayer_perceptron": ("ada", "ben", "cleo", "dan"),
-    "05_backpropagation": ("ada", "ben", "dan"),
-    "06_regularization": ("ada", "ben", "cleo"),
+    "05_backpropagation": ("ada", "ben"),
+    "06_regularization": ("ada", "ben"),
     "07_keras_dna_motifs": ("ada", "ben"),
 }
 
