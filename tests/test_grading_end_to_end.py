@@ -10,10 +10,8 @@ import pytest
 from autograder import REPO_ROOT
 from autograder.demo_class import LOSES_POINTS, STUDENTS, expected_scores, write_demo_class
 
-# One worker grades the class once for every test here, and runs the other whole-pipeline
-# tests after it: each grades two submissions at a time, so two at once would overload two
-# cores and push cells past their time-outs (pytest-xdist, see pyproject.toml).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pipelines")]
+# One xdist worker runs this whole file (--dist loadfile), so the class is graded once.
+pytestmark = pytest.mark.slow
 FIRST = "01_threshold_logic_unit"
 
 

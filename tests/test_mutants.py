@@ -9,8 +9,7 @@ from autograder import REPO_ROOT
 from autograder.mutants import catalog
 from autograder.mutants.evaluate import read_outcomes, summary
 
-# on the worker that grades the demo class, after it (see tests/test_grading_end_to_end.py)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pipelines")]
+pytestmark = pytest.mark.slow
 
 
 def test_catalog_has_enough_variants_per_question():
