@@ -156,9 +156,18 @@ def call_safely(func, *args, time_limit: float = 2.0, arg_names=None, **kwargs) 
 
 
 def _fmt(value) -> str:
+    """A number for a message: 6 significant digits, and never "-0" (a negative zero, or a
+    tiny negative number rounded, reads as a different input than 0 to a student). A 0-d
+    array prints as its number ("-1.46278", not "array(-1.46278344)")."""
+    if type(value) is _ndarray and value.ndim == 0:
+        value = value[()]
     if isinstance(value, (float, np.floating)):
-        return f"{float(value):.6g}"
+        return _no_negative_zero(f"{float(value):.6g}")
     return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _no_negative_zero(text: str) -> str:
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 def _is_scalar_like(value) -> bool:
