@@ -110,30 +110,43 @@ def grade(submissions_dir, out, *, jobs: int = 1, assignments=None, solutions_di
     tick("prepare")
 
     # 2. intake
+    # From here on a student is known by the id graded under (ids.py: the folder name when
+    # nbgrader can use it, else a slug and a hash); records are keyed by it.
+    from autograder.pipeline import ids
+
+    student_ids = ids.assign_internal_ids(students)  # folder name -> internal id
+    ids.write_mapping(ws.out / ids.MAPPING_FILE, student_ids)
     scanner = tamper_hook.load_scanner()
     if scanner is None:
         run.notes.append("autograder.tamper is not available: tamper scan skipped")
     records: dict[tuple[str, str], intake.SubmissionIntake | None] = {}
     for student in students:
+        sid, shown = student_ids[student], ids.display_id(student)
+        if sid != student:
+            run.notes.append(f"{shown}: graded as {sid} (nbgrader cannot use the folder name "
+                             f"as a student id; see {ids.MAPPING_FILE})")
         for name in intake.unknown_folders(submissions_dir, student,
                                            {*assignments, *ASSIGNMENTS}):
-            run.notes.append(f"{student}: '{name}' is not an assignment folder; ignored")
+            run.notes.append(f"{shown}: '{ids.display_id(name)}' is not an assignment folder; "
+                             "ignored")
         for a in considered:
             folder = intake.submission_folder(submissions_dir, student, a)
-            dest = ws.submitted / student / a
+            dest = ws.submitted / sid / a
             if folder is None:
-                records[student, a] = None
-                for stale in (dest, ws.autograded / student / a, ws.feedback / student / a,
-                              ws.intake_dir / student / f"{a}.json"):
+                records[sid, a] = None
+                for stale in (dest, ws.autograded / sid / a, ws.feedback / sid / a,
+                              ws.intake_dir / sid / f"{a}.json"):
                     _remove(stale)
                 continue
-            record = intake.intake_submission(folder, student, a, released[a], dest,
-                                              scanner=scanner)
-            record.save(ws.intake_dir / student / f"{a}.json")
-            records[student, a] = record
+            record = intake.intake_submission(folder, sid, a, released[a], dest,
+                                              scanner=scanner, submissions_root=submissions_dir,
+                                              student_folder=student)
+            record.save(ws.intake_dir / sid / f"{a}.json")
+            records[sid, a] = record
+            run.notes += [f"{shown}/{a}: {note}" for note in record.notes]
             py = [f for f in record.ignored_files if f.endswith(".py") or "/" in f]
             if py:
-                run.notes.append(f"{student}/{a}: files besides the notebook were ignored: "
+                run.notes.append(f"{shown}/{a}: files besides the notebook were ignored: "
                                  + ", ".join(py[:5]))
 
     # 3. autograde
@@ -161,6 +174,16 @@ def grade(submissions_dir, out, *, jobs: int = 1, assignments=None, solutions_di
     tick("intake+autograde")
 
     # 4. merge
+    # The jobs ran student code: OUT's config is written again before nbgrader runs in OUT,
+    # and OUT's gradebook must still be sound (merge.py refuses one with triggers or views).
+    from autograder.pipeline.workspace import gradebook_problem
+
+    ws.write_config()
+    damaged = gradebook_problem(ws.gradebook)
+    if damaged:
+        raise GradingError(f"OUT/gradebook.db {damaged} after the grading jobs ran: nothing "
+                           "merged; run the command again (it moves the gradebook aside and "
+                           "rebuilds it)")
     merged = []  # submissions whose rows were (re)written: hand grading elsewhere is kept
     for (student, a), record in sorted(records.items()):
         if record is None:

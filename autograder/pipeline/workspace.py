@@ -14,14 +14,25 @@ Layout of OUT (nbgrader's own names where nbgrader reads or writes):
                            notebooks/ is never touched by the grade command)
     .work/template.db      the gradebook without submissions, copied for each grading job
     .work/runs/S/A/        one scratch course root per grading job (resumable results)
+    student_ids.csv        student folder name -> id graded under (autograder/pipeline/ids.py)
+
+Nothing that a grading job could have written is read back as trusted: nbgrader_config.py is
+re-written from the project on every run (atomically, replacing whatever is there), the
+template gradebook is rebuilt from OUT's gradebook on every run, the release is regenerated
+when its files no longer match the hash recorded when nbgrader made it, and an OUT/gradebook.db
+that is not a sound nbgrader gradebook (not SQLite, fails the integrity check, tables missing,
+triggers or views in it) is moved aside to ``gradebook.db.corrupt-<time>`` with a note, rebuilt,
+and every submission graded again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,9 +128,14 @@ class Workspace:
                                       solutions=str(self.solutions_dir))
 
     def write_config(self, folder: Path | None = None) -> Path:
+        """Write nbgrader_config.py into ``folder`` (OUT by default), replacing whatever is
+        there (a file, or a link: it is replaced, never written through)."""
         path = (folder or self.out) / "nbgrader_config.py"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.config_text(), encoding="utf-8")
+        tmp = path.with_name(f".nbgrader_config.py.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        tmp.write_text(self.config_text(), encoding="utf-8")
+        os.replace(tmp, path)
         return path
 
 
@@ -155,6 +171,101 @@ def release_fingerprint(ws: Workspace, assignment: str) -> str:
     h.update(ws.config_text().encode())
     h.update(nbgrader.__version__.encode())
     return h.hexdigest()
+
+
+# --- gradebooks that may have been tampered with --------------------------------------------
+
+GRADEBOOK_TABLES = {"student", "course", "assignment", "notebook", "submitted_assignment",
+                    "base_cell", "source_cell", "submitted_notebook", "grade_cells",
+                    "solution_cells", "task_cells", "grade", "comment"}
+
+
+def open_readonly(db: Path) -> sqlite3.Connection:
+    """A read-only connection to the SQLite file ``db`` that runs nothing from its schema."""
+    uri = Path(db).resolve().as_uri() + "?mode=ro"
+    con = sqlite3.connect(uri, uri=True)
+    try:
+        con.execute("PRAGMA trusted_schema=OFF")
+        con.execute("PRAGMA query_only=ON")
+    except sqlite3.Error:
+        con.close()
+        raise
+    return con
+
+
+def schema_problem(con: sqlite3.Connection, schema: str = "main") -> str | None:
+    """What makes the database open in ``con`` unsafe to write to or merge from: triggers or
+    views (nbgrader's gradebook has none). None when there are none."""
+    rows = con.execute(f"SELECT type, name FROM {schema}.sqlite_master"
+                       " WHERE type IN ('trigger', 'view') ORDER BY type, name").fetchall()
+    if not rows:
+        return None
+    shown = ", ".join(f"{kind} '{str(name)[:40]}'" for kind, name in rows[:5])
+    return f"it contains {shown}" + (" ..." if len(rows) > 5 else "")
+
+
+def gradebook_problem(db: Path) -> str | None:
+    """Why the gradebook file ``db`` cannot be used (None: it is sound, or does not exist)."""
+    db = Path(db)
+    if db.is_symlink():
+        return "is a symbolic link"
+    if not db.exists():
+        return None
+    if not db.is_file():
+        return "is not a file"
+    try:
+        con = open_readonly(db)
+    except sqlite3.Error as exc:
+        return f"cannot be opened ({exc})"
+    try:
+        problem = schema_problem(con)
+        if problem:
+            return problem
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        missing = GRADEBOOK_TABLES - tables
+        if missing:
+            return "is not an nbgrader gradebook (no table " + ", ".join(sorted(missing)[:3]) + ")"
+        check = con.execute("PRAGMA quick_check").fetchall()
+        if check != [("ok",)]:
+            return f"fails SQLite's integrity check ({str(check[0][0])[:80]})"
+    except sqlite3.Error as exc:
+        return f"is not a readable SQLite database ({exc})"
+    finally:
+        con.close()
+    return None
+
+
+def move_aside(db: Path) -> Path:
+    """Rename ``db`` (and its journal files) to ``<name>.corrupt-<time>``; returns the path."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = db.with_name(f"{db.name}.corrupt-{stamp}")
+    n = 1
+    while aside.exists() or aside.is_symlink():
+        n += 1
+        aside = db.with_name(f"{db.name}.corrupt-{stamp}-{n}")
+    os.replace(db, aside)
+    for suffix in ("-journal", "-wal", "-shm"):
+        extra = db.with_name(db.name + suffix)
+        if extra.exists() or extra.is_symlink():
+            os.replace(extra, aside.with_name(aside.name + suffix))
+    return aside
+
+
+def release_files_hash(ws: Workspace, assignment: str) -> str:
+    folder = ws.release / assignment
+    files = [p for p in folder.rglob("*") if p.is_file() or p.is_symlink()]
+    return sha256_of_files(files, folder) if files else ""
+
+
+def _read_state(ws: Workspace) -> dict:
+    """The release state: {assignment: {"source": fingerprint, "release": files hash}}."""
+    try:
+        state = json.loads(ws.release_state.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(state, dict):
+        return {}
+    return {a: v for a, v in state.items() if isinstance(a, str) and isinstance(v, (str, dict))}
 
 
 def _assignment_in_db(db: Path, assignment: str) -> bool:
@@ -200,17 +311,29 @@ def prepare(ws: Workspace, assignments: list[str], *, on_note=print) -> None:
     for sub in (ws.out, ws.work, ws.logs, ws.runs):
         sub.mkdir(parents=True, exist_ok=True)
     ws.write_config()
-    state = {}
-    if ws.release_state.exists():
-        state = json.loads(ws.release_state.read_text(encoding="utf-8"))
-    changed = False
+    problem = gradebook_problem(ws.gradebook)
+    if problem:
+        aside = move_aside(ws.gradebook)
+        ws.release_state.unlink(missing_ok=True)
+        clear_folder(ws.runs)
+        ws.runs.mkdir(parents=True, exist_ok=True)
+        on_note(f"OUT/gradebook.db {problem}: moved aside to {aside.name}; a new gradebook is "
+                "built and every submission is graded again (grades entered by hand are in "
+                f"{aside.name} only)")
+    state = _read_state(ws)
     for assignment in assignments:
         source = ws.solutions_dir / assignment / f"{assignment}.ipynb"
         if not source.exists():
             raise WorkspaceError(f"no source notebook {source}")
         fingerprint = release_fingerprint(ws, assignment)
         released = ws.release / assignment
-        if (state.get(assignment) == fingerprint and _assignment_in_db(ws.gradebook, assignment)
+        recorded = state.get(assignment)
+        if isinstance(recorded, str):  # state written before release hashes were recorded
+            recorded = {"source": recorded, "release": release_files_hash(ws, assignment)}
+            state[assignment] = recorded
+        if (recorded is not None and recorded.get("source") == fingerprint
+                and recorded.get("release") == release_files_hash(ws, assignment)
+                and _assignment_in_db(ws.gradebook, assignment)
                 and any(released.glob("*.ipynb"))):
             continue
         if _assignment_in_db(ws.gradebook, assignment):
@@ -224,21 +347,29 @@ def prepare(ws: Workspace, assignments: list[str], *, on_note=print) -> None:
         if not result.ok or not any(released.glob("*.ipynb")):
             raise WorkspaceError(f"nbgrader generate_assignment {assignment} failed (see {log}):\n"
                                  + result.log_tail(15))
-        state[assignment] = fingerprint
-        changed = True
+        state[assignment] = {"source": fingerprint,
+                             "release": release_files_hash(ws, assignment)}
         ws.release_state.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
-    if changed or not ws.template.exists():
-        make_template(ws.gradebook, ws.template)
+    # Always rebuilt (milliseconds): never reuse a template a job might have changed.
+    make_template(ws.gradebook, ws.template)
 
 
 def make_template(gradebook: Path, template: Path) -> None:
     """Copy ``gradebook`` without students and submissions: each grading job starts from it."""
     tmp = template.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
-    with sqlite3.connect(gradebook) as src, sqlite3.connect(tmp) as dst:
+    src, dst = open_readonly(gradebook), sqlite3.connect(tmp)
+    try:
         src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
     con = sqlite3.connect(tmp)
     try:
+        con.execute("PRAGMA trusted_schema=OFF")
+        problem = schema_problem(con)
+        if problem:
+            raise WorkspaceError(f"the gradebook {gradebook} is refused: {problem}")
         for table in SUBMISSION_TABLES:
             con.execute(f"DELETE FROM {table}")
         con.commit()
