@@ -31,7 +31,8 @@ honest point nor makes nbgrader fail (which would be a grading error, exit statu
 - nbformat 3 notebooks are converted to version 4 (``nbformat.reads(as_version=4)``).
 - Outputs of code cells are dropped (nbgrader clears them before running anyway).
 - nbgrader metadata is normalized (``normalize_nbgrader_cells``): one cell per released grade
-  id (the last, the one nbgrader's DeduplicateIds keeps; copies become ordinary cells), the
+  id (the last, the one nbgrader's DeduplicateIds keeps; copies become ordinary cells, and
+  unchanged copies of read-only and test cells are removed), the
   released metadata restored on it (grade, solution, locked, points, task, cell type: an answer
   cell cannot claim points), and nbgrader metadata that is malformed, has no grade id or an id
   that is not in the release is removed (those become ordinary cells). Each with a note.
@@ -603,7 +604,9 @@ def normalize_nbgrader_cells(nb, released, record: NotebookIntake) -> None:
     """Make the nbgrader metadata of ``nb`` what nbgrader can grade without failing.
 
     - one cell per released grade id: the last one carrying it (flagged cells first), which
-      is the one nbgrader's DeduplicateIds keeps; the copies lose their nbgrader metadata;
+      is the one nbgrader's DeduplicateIds keeps; the copies lose their nbgrader metadata
+      (unchanged copies of read-only and test cells, which hold nothing of the student's, are
+      removed: as ordinary cells they would run the grading code as the student's own);
     - that cell gets the released metadata (RESTORED_KEYS, grade id, checksum) and the
       released cell type; its source stays the student's (nbgrader restores read-only cells);
     - nbgrader metadata that is malformed (metadata_problem), or flags a cell without a grade
@@ -624,6 +627,7 @@ def normalize_nbgrader_cells(nb, released, record: NotebookIntake) -> None:
             if _is_flagged(meta):
                 last_flagged[gid] = index
     keep = {**last_any, **last_flagged}
+    drop: list[int] = []
     for index, cell in enumerate(nb.cells):
         metadata = cell.setdefault("metadata", nbformat.NotebookNode())
         if "nbgrader" not in metadata:
@@ -636,14 +640,21 @@ def normalize_nbgrader_cells(nb, released, record: NotebookIntake) -> None:
             kind = _kind_name(cell_kind(rcell))
             if keep.get(gid) != index:
                 del metadata["nbgrader"]
+                if nbutils.is_locked(rcell) and _same_source(cell, rcell):
+                    # Nothing of the student's in it; as an ordinary cell it would look like
+                    # a student's cell that runs the grading code (tamper scan).
+                    drop.append(index)
+                    what = "removed (an unchanged copy)"
+                else:
+                    what = "made an ordinary cell"
                 record.note(f"{kind} {gid} appears more than once; the copy at cell "
-                            f"{index + 1} was made an ordinary cell", _note_targets(released, gid))
+                            f"{index + 1} was {what}", _note_targets(released, gid))
                 continue
             rmeta = rcell.metadata["nbgrader"]
             changed = [k for k in RESTORED_KEYS if not _same(meta.get(k), rmeta.get(k))]
             if cell.get("cell_type") != rcell.cell_type and "cell_type" not in changed:
                 changed.append("cell_type")
-            extra = sorted(set(meta) - set(rmeta) - {"checksum"})
+            extra = sorted(set(meta) - set(rmeta) - {"checksum", *RESTORED_KEYS})
             metadata["nbgrader"] = copy.deepcopy(rmeta)
             set_cell_type(cell, rcell.cell_type)
             if changed or extra:
@@ -661,6 +672,17 @@ def normalize_nbgrader_cells(nb, released, record: NotebookIntake) -> None:
         elif _is_flagged(meta):
             record.note(f"cell {index + 1} is marked as an nbgrader cell without a grade id; "
                         "made an ordinary cell")
+    for index in reversed(drop):
+        del nb.cells[index]
+
+
+def _same_source(cell, released_cell) -> bool:
+    def text(c):
+        source = c.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        return "\n".join(line.rstrip() for line in source.strip().splitlines())
+
+    return text(cell) == text(released_cell)
 
 
 def clear_outputs(nb) -> None:
