@@ -777,6 +777,14 @@ def test_write_config_replaces_a_link_instead_of_writing_through_it(tmp_path):
     assert not ws.config.is_symlink() and "get_config" in ws.config.read_text()
 
 
+@pytest.mark.parametrize("text", ["{not json", "[1, 2]", '{"a": 5}', ""])
+def test_a_damaged_release_state_means_release_again_not_a_crash(tmp_path, text):
+    ws = workspace.Workspace(tmp_path / "out")
+    ws.work.mkdir(parents=True)
+    ws.release_state.write_text(text, encoding="utf-8")
+    assert workspace._read_state(ws) == {}
+
+
 @pytest.mark.slow
 def test_prepare_rebuilds_template_config_release_and_a_corrupt_gradebook(tmp_path):
     """Real ``nbgrader generate_assignment``: whatever a job could have changed in OUT is
@@ -797,7 +805,8 @@ def test_prepare_rebuilds_template_config_release_and_a_corrupt_gradebook(tmp_pa
     released.write_text(json.dumps(tampered), encoding="utf-8")
     (ws.runs / "ann" / A).mkdir(parents=True)
     workspace.prepare(ws, [A], on_note=notes.append)
-    assert notes == []
+    assert notes == [f"{A}: the release in .work/release/ was changed since nbgrader made it; "
+                     "made again"]
     assert sqlite_objects(ws.template, "trigger") == []
     assert ws.config.read_text(encoding="utf-8") == ws.config_text()
     assert nbformat.read(released, as_version=4).cells[0].source != "tampered"

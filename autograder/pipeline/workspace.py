@@ -331,11 +331,15 @@ def prepare(ws: Workspace, assignments: list[str], *, on_note=print) -> None:
         if isinstance(recorded, str):  # state written before release hashes were recorded
             recorded = {"source": recorded, "release": release_files_hash(ws, assignment)}
             state[assignment] = recorded
-        if (recorded is not None and recorded.get("source") == fingerprint
-                and recorded.get("release") == release_files_hash(ws, assignment)
-                and _assignment_in_db(ws.gradebook, assignment)
+        same_source = recorded is not None and recorded.get("source") == fingerprint
+        same_release = (recorded is not None
+                        and recorded.get("release") == release_files_hash(ws, assignment))
+        if (same_source and same_release and _assignment_in_db(ws.gradebook, assignment)
                 and any(released.glob("*.ipynb"))):
             continue
+        if same_source and not same_release:
+            on_note(f"{assignment}: the release in .work/release/ was changed since nbgrader "
+                    "made it; made again")
         if _assignment_in_db(ws.gradebook, assignment):
             dropped = delete_assignment_submissions(ws.gradebook, assignment)
             if dropped:
