@@ -248,6 +248,20 @@ def test_foreign_or_malformed_nbgrader_metadata_makes_an_ordinary_cell(tmp_path,
     assert out.cells[index_of(out, "test_tlu")].metadata.nbgrader["points"] == 3
 
 
+def test_a_missing_false_flag_is_not_a_change(tmp_path):
+    nb = perfect_nb()
+    for cell in nb.cells:
+        if gid(cell):
+            cell.metadata.nbgrader.pop("task", None)
+            cell.metadata.nbgrader.pop("checksum", None)
+    cell = nb.cells[index_of(nb, "tlu")]
+    cell.metadata.nbgrader["task"] = False
+    del cell.metadata.nbgrader["grade"]
+    record, dest = run_intake(tmp_path, {NB: nb})
+    assert_nbgrader_accepts(written(dest))
+    assert record.notebook(A).notes == [] and record.notebook(A).cell_notes == {}
+
+
 def test_unflagged_nbgrader_metadata_is_dropped_quietly(tmp_path):
     nb = perfect_nb()
     nb.cells.append(new_markdown_cell("notes", metadata={"nbgrader": {

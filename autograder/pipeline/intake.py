@@ -651,7 +651,8 @@ def normalize_nbgrader_cells(nb, released, record: NotebookIntake) -> None:
                             f"{index + 1} was {what}", _note_targets(released, gid))
                 continue
             rmeta = rcell.metadata["nbgrader"]
-            changed = [k for k in RESTORED_KEYS if not _same(meta.get(k), rmeta.get(k))]
+            changed = [k for k in RESTORED_KEYS
+                       if not _same(_setting(meta, k), _setting(rmeta, k))]
             if cell.get("cell_type") != rcell.cell_type and "cell_type" not in changed:
                 changed.append("cell_type")
             extra = sorted(set(meta) - set(rmeta) - {"checksum", *RESTORED_KEYS})
@@ -674,6 +675,11 @@ def normalize_nbgrader_cells(nb, released, record: NotebookIntake) -> None:
                         "made an ordinary cell")
     for index in reversed(drop):
         del nb.cells[index]
+
+
+def _setting(meta: dict, key: str):
+    """A metadata value, with nbgrader's default (false) for a flag that is not there."""
+    return meta.get(key, False) if key in _BOOL_KEYS else meta.get(key)
 
 
 def _same_source(cell, released_cell) -> bool:
