@@ -8,7 +8,8 @@ waits for hand grading. ``status`` is one of:
     ok                  full marks
     partial             some of the points
     failed              no points (``message`` says why)
-    needs_manual_grade  an answer to grade by hand in formgrader (empty score)
+    needs_manual_grade  an answer to grade by hand in formgrader (empty score; message
+                        "awaiting the instructor's grade", as in the feedback and summary)
     graded_by_hand      a score entered by hand
     not_answered        a hand-graded answer left as released (0, as nbgrader gives)
     not_submitted       the notebook (or the whole assignment) was not handed in (0)
@@ -25,6 +26,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.feedback import AWAITING, awaiting_grade
 from autograder.pipeline.autograde import NO_NOTEBOOK, STUDENT_FAILURES, JobResult
 from autograder.pipeline.intake import (
     NOTEBOOK_INVALID,
@@ -75,6 +77,15 @@ class Submission:
     def max_score(self) -> float:
         return sum(r.max_score for r in self.rows)
 
+    @property
+    def awaiting(self) -> list[ScoreRow]:
+        """Rows whose points wait for the instructor's grade (counted as 0 in ``score``)."""
+        return [r for r in self.rows if r.status == AWAITING_STATUS]
+
+    @property
+    def awaiting_points(self) -> float:
+        return sum(r.max_score for r in self.awaiting)
+
     def issues(self) -> list[str]:
         found: list[str] = []
         if self.intake is None:
@@ -93,16 +104,32 @@ class Submission:
                      if "did not finish within" in m and gid not in slow]
         if slow:
             found.append("cell time limit reached (" + ", ".join(slow) + ")")
-        waiting = sum(r.status == "needs_manual_grade" for r in self.rows)
-        if waiting:
-            found.append(f"{waiting} answer(s) to grade by hand")
+        if self.awaiting:
+            found.append(f"{AWAITING}: " + ", ".join(
+                f"{r.grade_id} ({fmt(r.max_score)} {_points(r.max_score)})"
+                for r in self.awaiting))
         return found
+
+
+AWAITING_STATUS = "needs_manual_grade"
 
 
 def fmt(value: float | None) -> str:
     if value is None:
         return ""
-    return f"{round(float(value), 4):g}"
+    text = f"{round(float(value), 4):g}"
+    return "0" if text == "-0" else text
+
+
+def _points(value: float) -> str:
+    return "point" if value == 1 else "points"
+
+
+def score_text(score: float, max_score: float, awaiting: float = 0.0) -> str:
+    """"5.6 / 13", or "5.6 / 13 (+3 awaiting)" when 3 points wait for the instructor's grade
+    (the same total as the feedback's "5.6 / 13, plus 3 points awaiting ...")."""
+    text = f"{fmt(score)} / {fmt(max_score)}"
+    return f"{text} (+{fmt(awaiting)} awaiting)" if awaiting else text
 
 
 def read_grades(db: Path, student: str, assignment: str) -> dict[tuple[str, str], dict]:
@@ -190,8 +217,10 @@ def _graded(kind: str, grade: dict, max_score: float, message: str,
     if kind in ("manual", "task"):
         if manual is not None:
             return manual + extra, "graded_by_hand", []
-        if grade["needs_manual"] or auto is None:
-            return None, "needs_manual_grade", ["answer to be graded by hand"]
+        # the same rule as the feedback's (autograder/feedback)
+        if awaiting_grade(hand_graded=True, auto_score=auto, manual_score=manual,
+                          needs_manual_grade=grade["needs_manual"]):
+            return None, AWAITING_STATUS, [AWAITING]
         return auto + extra, "not_answered", ["no answer written"]
     if manual is not None:
         return manual + extra, "graded_by_hand", []
@@ -233,7 +262,8 @@ def ascii_table(header: list[str], rows: list[list[str]], max_widths: list[int])
 
 
 def summary(submissions: list[Submission]) -> str:
-    """Per student and assignment: score / max and the issues found; per-student totals."""
+    """Per student and assignment: score / max (and points awaiting the instructor's grade)
+    and the issues found; per-student totals."""
     by_student: dict[str, list[Submission]] = {}
     for sub in submissions:
         by_student.setdefault(sub.student_id, []).append(sub)
@@ -242,10 +272,13 @@ def summary(submissions: list[Submission]) -> str:
         subs = sorted(by_student[student], key=lambda s: s.assignment_id)
         for sub in subs:
             issues = sub.issues()
-            rows.append([student, sub.assignment_id, f"{fmt(sub.score)} / {fmt(sub.max_score)}",
+            rows.append([student, sub.assignment_id,
+                         score_text(sub.score, sub.max_score, sub.awaiting_points),
                          " | ".join(issues) if issues else "-"])
         if len(subs) > 1:
             total = sum(s.score for s in subs)
             top = sum(s.max_score for s in subs)
-            rows.append([student, "(total)", f"{fmt(total)} / {fmt(top)}", ""])
-    return ascii_table(["student", "assignment", "score", "issues"], rows, [24, 28, 15, 90])
+            waiting = sum(s.awaiting_points for s in subs)
+            rows.append([student, "(total)", score_text(total, top, waiting),
+                         f"{fmt(waiting)} {_points(waiting)} {AWAITING}" if waiting else ""])
+    return ascii_table(["student", "assignment", "score", "issues"], rows, [24, 28, 28, 90])
