@@ -49,14 +49,6 @@ def fmt_points(value) -> str:
     return "0" if text == "-0" else text
 
 
-def pending_note(points: float) -> str:
-    """", plus 3 points awaiting the instructor's grade" (empty when nothing is pending)."""
-    if not points:
-        return ""
-    unit = "point" if float(points) == 1 else "points"
-    return f", plus {fmt_points(points)} {unit} {AWAITING}"
-
-
 def apply_feedback_settings(c) -> None:
     """Fill nbgrader's config object ``c`` so that ``nbgrader generate_feedback`` writes the
     course's feedback (call it from apply_grading_settings, or from an nbgrader_config.py)."""
