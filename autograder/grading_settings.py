@@ -21,6 +21,27 @@ CELL_TIMEOUTS = {
 }
 
 
+# The sandbox's limits (autograder/sandbox/limits.py), per assignment. Notebooks that import
+# TensorFlow need more address space (it maps ~2.5 GB at import) and more threads.
+SANDBOX_LIMITS = {
+    "default": dict(memory_bytes=3 * 2**30, cpu_seconds=300, processes=128,
+                    notebook_seconds=240),
+    "05_backpropagation": dict(memory_bytes=6 * 2**30, cpu_seconds=600, processes=256,
+                               notebook_seconds=420),
+    "06_regularization": dict(memory_bytes=6 * 2**30, cpu_seconds=600, processes=256,
+                              notebook_seconds=420),
+    "07_keras_dna_motifs": dict(memory_bytes=6 * 2**30, cpu_seconds=900, processes=256,
+                                notebook_seconds=600),
+}
+
+
+def sandbox_limits(assignment_id: str):
+    """The sandbox's Limits for ``assignment_id``."""
+    from autograder.sandbox.limits import Limits
+
+    return Limits(**SANDBOX_LIMITS.get(assignment_id, SANDBOX_LIMITS["default"]))
+
+
 def cell_timeout(assignment_id: str) -> int:
     """Seconds a cell of ``assignment_id`` may run at grading time."""
     return CELL_TIMEOUTS.get(assignment_id, CELL_TIMEOUT)
@@ -32,15 +53,30 @@ def apply_grading_settings(c) -> None:
     c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
     c.Execute.timeout = CELL_TIMEOUT
     c.Execute.interrupt_on_timeout = True
-    # Import the checking code before any student cell runs, so that rebinding numpy
-    # functions in a submission cannot change how answers are compared.
-    c.Execute.extra_arguments = [
-        "--HistoryManager.hist_file=:memory:",
-        "--InteractiveShellApp.exec_lines=import autograder.preload",
-    ]
+    c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
+    # The kernel runs in a sandbox; the hidden checks run in the scorer outside it, and the
+    # test cells' points are the scorer's (autograder/sandbox/execute.py).
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        IgnorePattern,
+        LimitOutput,
+        SaveAutoGrades,
+    )
+
+    from autograder.sandbox.execute import SandboxedExecute
+
+    c.Autograde.autograde_preprocessors = [
+        SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     # Grade cells a student deleted come back (and score what the answer earns).
     c.OverwriteCells.add_missing_cells = True
     c.IgnorePattern.enabled = True
     c.IgnorePattern.pattern = WARNING_PATTERN
     c.LimitOutput.max_lines = 200
     c.LimitOutput.max_traceback = 40
+
+    from autograder.feedback import apply_feedback_settings
+
+    apply_feedback_settings(c)

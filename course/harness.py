@@ -9,6 +9,7 @@ Comparison goes through stages, each with its own message: type, shape, dtype, f
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import copy
 import io
 import math
@@ -70,8 +71,38 @@ def _can_use_alarm() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
+# When the current time-limited call must end (time.monotonic()); read by the grader's
+# stand-ins for objects that live in a sandbox, which enforce it from outside.
+_DEADLINE: contextvars.ContextVar = contextvars.ContextVar("deadline", default=None)
+
+
+def current_deadline() -> float | None:
+    """The deadline of the innermost time-limited call running now, or None."""
+    return _DEADLINE.get()
+
+
+@contextlib.contextmanager
+def _deadline(seconds):
+    if seconds is None:
+        yield
+        return
+    deadline = time.monotonic() + seconds
+    outer = _DEADLINE.get()
+    token = _DEADLINE.set(deadline if outer is None else min(outer, deadline))
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
 @contextlib.contextmanager
 def _time_limit(seconds: float):
+    with _deadline(seconds), _alarm(seconds):
+        yield
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float):
     if not _can_use_alarm() or seconds is None:
         yield
         return

@@ -177,7 +177,8 @@ def _replace_folder(src: Path, dest: Path) -> None:
 
 
 def run_job(ws: Workspace, intake: SubmissionIntake, fp: str, cell_timeout: float | None, *,
-            env: dict[str, str], submission_timeout: float) -> JobResult | None:
+            env: dict[str, str], submission_timeout: float,
+            sandbox: bool = True) -> JobResult | None:
     """Grade one submission in its scratch course root. None when the run was interrupted."""
     student, assignment = intake.student_id, intake.assignment_id
     start = time.monotonic()
@@ -202,6 +203,14 @@ def run_job(ws: Workspace, intake: SubmissionIntake, fp: str, cell_timeout: floa
         cmd = runner.nbgrader_command("autograde", assignment, "--student", student, "--force")
         if cell_timeout is not None:
             cmd.append(f"--Execute.timeout={max(1, math.ceil(cell_timeout))}")
+        if not sandbox:
+            cmd.append("--SandboxedExecute.unsafe_no_sandbox=True")
+        # the notebook's own wall-time limit is enforced inside the job; this one is the
+        # backstop for nbgrader itself
+        from autograder.grading_settings import sandbox_limits
+
+        submission_timeout = min(submission_timeout,
+                                 sandbox_limits(assignment).notebook_seconds + 120)
         log = ws.log_path(student, assignment)
         run = runner.run_logged(cmd, cwd=run_dir, log_path=log, env=env,
                                 timeout=submission_timeout)
@@ -254,7 +263,8 @@ def _safe_run_job(ws, intake, fp, cell_timeout, **kwargs) -> JobResult | None:
 
 
 def run_jobs(ws: Workspace, todo: list[tuple[SubmissionIntake, str, float | None]], *,
-             workers: int, submission_timeout: float, progress: bool = True) -> list[JobResult]:
+             workers: int, submission_timeout: float, progress: bool = True,
+             sandbox: bool = True) -> list[JobResult]:
     """Run the jobs ``todo`` ([(intake, fingerprint, cell time limit)]), ``workers`` at a time."""
     from tqdm.auto import tqdm
 
@@ -263,7 +273,7 @@ def run_jobs(ws: Workspace, todo: list[tuple[SubmissionIntake, str, float | None
     workers = max(1, min(workers, len(todo)))
     threads = max(1, (os.cpu_count() or 1) // workers)
     env = runner.nbgrader_env(ws.repo_root, threads=threads)
-    kwargs = dict(env=env, submission_timeout=submission_timeout)
+    kwargs = dict(env=env, submission_timeout=submission_timeout, sandbox=sandbox)
     results = []
     _interrupted.clear()
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="autograde")

@@ -84,6 +84,9 @@ def parser() -> argparse.ArgumentParser:
         q.add_argument("--fresh", action="store_true",
                        help="grade everything again, ignoring results of earlier runs in OUT")
         q.add_argument("--no-progress", action="store_true", help="no progress bar")
+        q.add_argument("--unsafe-no-sandbox", action="store_true",
+                       help="run student code without the sandbox (only where none can be "
+                            "made, and only for submissions you trust)")
 
     g = sub.add_parser("grade", help="grade a folder of submissions",
                        description="Grade SUBMISSIONS/<student_id>/<assignment_id>/<notebook>"
@@ -133,6 +136,7 @@ def _grade(args, submissions: Path, assignments=None) -> int:
     result = grade(submissions, args.out, jobs=args.jobs, assignments=assignments,
                    cell_timeout=args.cell_timeout, submission_timeout=args.timeout,
                    fresh=args.fresh, progress=not args.no_progress,
+                   sandbox=not args.unsafe_no_sandbox,
                    echo=lambda m: print(m, file=sys.stderr, flush=True))
     print(result.render())
     return result.exit_code

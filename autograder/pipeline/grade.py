@@ -67,16 +67,28 @@ class GradeRun:
 def grade(submissions_dir, out, *, jobs: int = 1, assignments=None, solutions_dir=None,
           cell_timeout: float | None = None,
           submission_timeout: float = autograde.DEFAULT_SUBMISSION_TIMEOUT,
-          fresh: bool = False, progress: bool = True, echo=print) -> GradeRun:
+          fresh: bool = False, progress: bool = True, sandbox: bool = True,
+          echo=print) -> GradeRun:
     """Grade ``submissions_dir`` (``<student>/<assignment>/<notebook>.ipynb``) into ``out``.
 
     ``assignments`` and ``solutions_dir`` default to the course's (``autograder.ASSIGNMENTS``,
     ``solutions/``). ``cell_timeout`` overrides the course's per-cell limit (nbgrader's
     ``Execute.timeout``, grading_settings.cell_timeout); ``submission_timeout`` limits each
-    submission's whole run. ``fresh`` ignores results of earlier runs in ``out``. ``echo``
+    submission's whole run. ``sandbox`` False runs student code without the sandbox
+    (``--unsafe-no-sandbox``); otherwise grading refuses to start where no sandbox can be
+    made. ``fresh`` ignores results of earlier runs in ``out``. ``echo``
     receives progress notes.
     """
     start = time.monotonic()
+    if sandbox:
+        from autograder.sandbox.bwrap import probe
+
+        why = probe()
+        if why is not None:
+            raise GradingError(f"refusing to grade: no sandbox can be made here: {why}. "
+                               "Student code would run with the grader's rights; install "
+                               "bubblewrap (make installs it) or, for trusted submissions "
+                               "only, pass --unsafe-no-sandbox")
     submissions_dir = Path(submissions_dir).resolve()
     ws = Workspace(out, solutions_dir or SOLUTIONS_DIR)
     run = GradeRun(ws.out)
@@ -158,7 +170,8 @@ def grade(submissions_dir, out, *, jobs: int = 1, assignments=None, solutions_di
     for (student, a), record in sorted(records.items()):
         if record is None:
             continue
-        fp = autograde.fingerprint(ws, student, a, code_hash, timeouts[a])
+        fp = autograde.fingerprint(ws, student, a, code_hash + ("" if sandbox else "unsafe"),
+                                   timeouts[a])
         cached = None if fresh else autograde.cached_result(ws, student, a, fp, record)
         if cached is not None:
             results[student, a] = cached
@@ -168,7 +181,8 @@ def grade(submissions_dir, out, *, jobs: int = 1, assignments=None, solutions_di
     echo(f"Autograding {len(todo)} submission(s) with {jobs} job(s)"
          + (f" ({run.reused} unchanged since the last run)" if run.reused else "") + " ...")
     for result in autograde.run_jobs(ws, todo, workers=jobs, progress=progress,
-                                     submission_timeout=submission_timeout):
+                                     submission_timeout=submission_timeout,
+                                     sandbox=sandbox):
         results[result.student, result.assignment] = result
     run.graded = len(results) - run.reused
     tick("intake+autograde")
