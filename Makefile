@@ -7,7 +7,7 @@ OUT ?= out/demo
 JOBS ?= 2
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: demo test browser release lint clean
+.PHONY: demo test browser sandbox release lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,17 +18,22 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 ## demo: release the student notebooks and grade the demo class into $(OUT)
-demo: $(STAMP)
+demo: $(STAMP) sandbox
 	$(BIN)/python -m autograder demo $(OUT) --jobs $(JOBS)
 
 ## test: the whole test suite
-test: $(STAMP) browser
+test: $(STAMP) browser sandbox
 	$(BIN)/python -m pytest
 
 ## browser: Debian's chromium for the browser test (tests/test_browser.py); never `playwright install`
 browser:
 	test -x /usr/bin/chromium || ($(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+## sandbox: Debian's bubblewrap, the sandbox every submission's kernel runs in
+sandbox:
+	test -x /usr/bin/bwrap || ($(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap)
 
 release: $(STAMP)
 	$(BIN)/python -m autograder release

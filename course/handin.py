@@ -60,7 +60,7 @@ class _SandboxEncoder(wire.Encoder):
 
 class _SandboxDecoder(wire.Decoder):
     def __init__(self, session):
-        super().__init__(session.objects)
+        super().__init__(session.objects, session.refs)
         self.session = session
 
     def handle_ref(self, body):

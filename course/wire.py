@@ -116,9 +116,10 @@ class Encoder:
     sandbox only reuses names it received).
     """
 
-    def __init__(self, refs: dict, new_ref=None):
+    def __init__(self, refs: dict, new_ref=None, objects: dict | None = None):
         self.refs = refs
         self.new_ref = new_ref
+        self.objects = objects  # the decoder's table: what comes back under a name is ours
 
     def handle(self, value):  # pragma: no cover - overridden
         raise WireError(f"cannot send a {type(value).__name__}")
@@ -142,6 +143,8 @@ class Encoder:
             if known is None and self.new_ref is not None:
                 known = (self.new_ref(), value)
                 self.refs[id(value)] = known
+                if self.objects is not None:
+                    self.objects[known[0]] = value
             content = self._content(value, depth)
             return content if known is None else {"__ref__": known[0], "v": content}
         if type(value) is tuple:
@@ -194,10 +197,13 @@ class Encoder:
 
 
 class Decoder:
-    """Turns plain data back into values. ``objects`` maps reference names -> objects."""
+    """Turns plain data back into values. ``objects`` maps reference names -> objects;
+    ``refs`` (optional) is the encoder's table, filled so that objects received under a name
+    go back under it."""
 
-    def __init__(self, objects: dict):
+    def __init__(self, objects: dict, refs: dict | None = None):
         self.objects = objects
+        self.refs = refs
 
     # subclasses resolve handles
     def remote(self, data):  # pragma: no cover - overridden
@@ -314,6 +320,8 @@ class Decoder:
             if isinstance(value, (list, dict, np.ndarray, np.random.Generator)) or \
                     is_keras_model(value):
                 self.objects[name] = value
+                if self.refs is not None:
+                    self.refs[id(value)] = (name, value)
             return value
         return self._update(existing, body, depth, name)
 
@@ -335,7 +343,7 @@ class Decoder:
                         existing.flags.writeable:
                     np.copyto(existing, fresh)
                     return existing
-                self.objects[name] = fresh
+                self._rename(name, fresh)
                 return fresh
             if isinstance(existing, np.random.Generator) and tag == "__rng__":
                 _set_rng_state(existing, self.decode(inner, depth + 1))
@@ -343,8 +351,13 @@ class Decoder:
             if tag == "__keras__" and is_keras_model(existing):
                 return self.keras_model(inner, existing=existing)
         fresh = self.decode(body, depth + 1)
-        self.objects[name] = fresh
+        self._rename(name, fresh)
         return fresh
+
+    def _rename(self, name, value):
+        self.objects[name] = value
+        if self.refs is not None:
+            self.refs[id(value)] = (name, value)
 
     def history(self, body, depth):
         keras = _keras()

@@ -947,8 +947,6 @@ def test_an_odd_student_id_and_nbformat_3_are_graded_in_full(graded_class):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="scores.csv reports the id graded under until the "
-                                       "report step maps it back (grade.py, step 6)")
 def test_an_odd_student_id_is_reported_under_the_folder_name(graded_class):
     _, rows, _, _, _ = graded_class
     assert _rows(rows, ODD) and not _rows(rows, ids.internal_id(ODD))

@@ -111,6 +111,7 @@ SUBMISSIONS = {
     "iris": Submission("a notebook file cut short (not valid JSON)", None, dict(ZERO),
                        raw=b'{"cells": [{"cell_type": "code", "source": "def heaviside(t):'),
     "jack": Submission("submitted nothing for this assignment", None, dict(ZERO)),
-    "kim": Submission("kills the kernel with os._exit in the tlu cell", _kernel_dies,
-                      dict(ZERO)),
+    "kim": Submission("kills the kernel with os._exit in the tlu cell: the cells before it "
+                      "keep their points", _kernel_dies,
+                      {"heaviside": 2.0, "sign": 2.0, "tlu": 0.0, "logic_gates": 0.0}),
 }

@@ -1,4 +1,5 @@
-"""Hidden checks, run at grading time inside the student's kernel.
+"""Hidden checks, run at grading time by the trusted scorer (autograder.scorer), outside the
+sandbox that runs the student's kernel.
 
 Each ``grade_<name>(answer, points)`` calls the student's code on fresh inputs, compares with
 the reference implementation stage by stage, prints one line per failing case and returns the

@@ -1,6 +1,6 @@
 """Hidden checks for notebook 07, Keras and TensorFlow on DNA motifs.
 
-Imported by every grading kernel (through autograder.preload): TensorFlow and Keras are
+Run by the trusted scorer (autograder.scorer), outside the sandbox: TensorFlow and Keras are
 imported only inside the grading functions, never at import time.
 
 - ``one_hot_encode``: random sequences of several lengths (a single sequence, a single base,

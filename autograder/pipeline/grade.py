@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import ASSIGNMENTS, SOLUTIONS_DIR
-from autograder.pipeline import autograde, intake, merge, reports, runner, tamper_hook
+from autograder.pipeline import autograde, ids, intake, merge, reports, runner, tamper_hook
 from autograder.pipeline.workspace import Workspace, code_fingerprint, prepare
 
 EXIT_OK = 0
@@ -124,7 +124,6 @@ def grade(submissions_dir, out, *, jobs: int = 1, assignments=None, solutions_di
     # 2. intake
     # From here on a student is known by the id graded under (ids.py: the folder name when
     # nbgrader can use it, else a slug and a hash); records are keyed by it.
-    from autograder.pipeline import ids
 
     student_ids = ids.assign_internal_ids(students)  # folder name -> internal id
     ids.write_mapping(ws.out / ids.MAPPING_FILE, student_ids)
@@ -256,15 +255,18 @@ def grade(submissions_dir, out, *, jobs: int = 1, assignments=None, solutions_di
                                     f"(see logs/{done['feedback', a].log_path.name})")
     tick("export+feedback")
 
-    # 6. report
+    # 6. report: under the folder name the student handed in with (the gradebook and
+    # grades.csv keep the id graded under; student_ids.csv maps one to the other)
+    shown = {sid: ids.display_id(real) for real, sid in student_ids.items()}
     for (student, a), record in sorted(records.items()):
-        sub = reports.Submission(student, a, record, results.get((student, a)))
+        sub = reports.Submission(shown.get(student, student), a, record,
+                                 results.get((student, a)))
         grades = reports.read_grades(ws.gradebook, student, a)
         sub.rows = reports.build_rows(sub, released[a], grades)
         run.submissions.append(sub)
         run.rows += sub.rows
     reports.write_scores(ws.out / "scores.csv", run.rows)
-    _note_other_students(run, ws, students)
+    _note_other_students(run, ws, list(student_ids.values()))
     run.seconds = time.monotonic() - start
     return run
 

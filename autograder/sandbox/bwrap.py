@@ -119,6 +119,7 @@ def bwrap_command(argv: list[str], *, scratch: str, limits: Limits,
             cmd += ["--symlink", target, f"/{link}"]
         elif os.path.isdir(f"/{link}"):
             cmd += ["--ro-bind", f"/{link}", f"/{link}"]
+    cmd += ["--perms", "0755", "--dir", "/etc"]
     for name in ETC_FILES:
         if os.path.exists(f"/etc/{name}"):
             cmd += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]

@@ -128,7 +128,7 @@ class SandboxedExecute(Execute):
             cell.outputs = [new_output("error", ename="NotRun", evalue=f"not run: {why_not}",
                                        traceback=[f"not run: {why_not}"])]
             if test:
-                self._set_verdict(cell, Verdict(0.0, f"Not graded: {why_not}."))
+                self._set_verdict(cell, Verdict(0.0, f"✗ not graded: {why_not}"))
             return cell, resources
         self.timeout = max(1, int(min(self._cell_timeout or left, left)))
         self._scorer.expect(_grade_id(cell) if test else None)
@@ -168,7 +168,7 @@ class SandboxedExecute(Execute):
         if errors:
             first = errors[-1] if errors[-1].get("ename") == "KernelDied" else errors[0]
             detail = f" ({first.get('ename')}: {str(first.get('evalue', ''))[:300]})"
-        return f"0 points: {NOT_HANDED_IN}{detail}."
+        return f"✗ not graded: {NOT_HANDED_IN}{detail}"
 
     def _set_verdict(self, cell, verdict: Verdict) -> None:
         outputs = []

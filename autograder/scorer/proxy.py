@@ -139,7 +139,8 @@ class Channel:
 
 class _ScorerEncoder(wire.Encoder):
     def __init__(self, channel: Channel):
-        super().__init__(channel.refs, new_ref=lambda: next(channel._ref_names))
+        super().__init__(channel.refs, new_ref=lambda: next(channel._ref_names),
+                         objects=channel.objects)
         self.channel = channel
 
     def handle(self, value):

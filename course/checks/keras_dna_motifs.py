@@ -409,6 +409,7 @@ def _cap_epochs(model, keras) -> None:
         return fit(*args, **kwargs)
 
     model.fit = capped_fit
+    model._course_epoch_cap = EPOCH_CAP  # the grading sandbox rebuilds the cap from this
 
 
 def training_outcomes(train_motif_model, n: int, length: int, seed: int,
