@@ -20,13 +20,13 @@ from course import wire
 pytestmark = pytest.mark.skipif(bwrap.probe() is not None, reason=str(bwrap.probe()))
 
 
-def _run(code: str, limits: Limits = Limits(), timeout: float = 60):
+def _run(code: str, limits: Limits | None = None, timeout: float = 60):
     with tempfile.TemporaryDirectory(prefix="dlf-test-") as scratch:
         uid = bwrap.sandbox_uid()
         if uid is not None:
             os.chown(scratch, uid, uid)
         cmd = bwrap.bwrap_command([sys.executable, "-c", textwrap.dedent(code)],
-                                  scratch=scratch, limits=limits)
+                                  scratch=scratch, limits=limits or Limits())
         os.environ["DLF_GRADER_SECRET"] = "s3cr3t-of-the-grader"
         try:
             return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
