@@ -80,48 +80,15 @@ class _SandboxDecoder(wire.Decoder):
 
 
 def _keras_model(data, decoder, existing=None):
-    import keras
-
-    if not isinstance(data, dict):
-        raise wire.WireError("malformed Keras model")
-    weights = [decoder.decode(w) for w in data.get("weights") or []]
-    if existing is not None:
-        try:
-            existing.set_weights(weights)
-            return existing
-        except Exception:
-            pass
-    model = keras.models.model_from_json(data["json"])
-    if weights:
-        model.set_weights(weights)
-    compiled = decoder.decode(data.get("compile"))
-    if compiled:
-        model.compile_from_config(compiled)
-    cap = data.get("epoch_cap")
+    model = wire.keras_model_from_data(data, decoder, existing)
+    cap = data.get("epoch_cap") if model is not existing else None
     if isinstance(cap, int) and cap > 0:
-        _cap_epochs(model, keras, cap)
+        import keras
+
+        from course.checks.keras_dna_motifs import cap_epochs
+
+        cap_epochs(model, keras, cap)
     return model
-
-
-def _cap_epochs(model, keras, cap: int) -> None:
-    """``model.fit`` stops after ``cap`` epochs whatever its arguments (a grading limit)."""
-
-    class EpochCap(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            if epoch + 1 >= cap:
-                self.model.stop_training = True
-
-    fit = model.fit
-
-    def capped_fit(*args, **kwargs):
-        callbacks = kwargs.get("callbacks")
-        callbacks = [] if callbacks is None else (
-            list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks])
-        kwargs["callbacks"] = [*callbacks, EpochCap()]
-        return fit(*args, **kwargs)
-
-    model.fit = capped_fit
-    model._course_epoch_cap = cap
 
 
 class _Session:

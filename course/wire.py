@@ -372,6 +372,44 @@ class Decoder:
         return history
 
 
+def keras_model_from_data(data, decoder: Decoder, existing=None, check=None):
+    """A Keras model from its data (``Encoder._keras_model``): ``existing`` gets the weights
+    when it can take them, else a new model is built. ``check(config)`` vets the
+    architecture and compile configuration first (the scorer's side refuses foreign
+    classes)."""
+    import json
+
+    import keras
+
+    if not isinstance(data, dict) or not isinstance(data.get("json"), str):
+        raise WireError("malformed Keras model")
+    weights = [decoder.decode(w) for w in data.get("weights") or []]
+    if existing is not None:
+        try:
+            existing.set_weights(weights)
+            return existing
+        except Exception:
+            pass
+    compiled = decoder.decode(data.get("compile"))
+    if check is not None:
+        try:
+            check(json.loads(data["json"]))
+        except json.JSONDecodeError:
+            raise WireError("malformed Keras model") from None
+        if compiled is not None:
+            check(compiled)
+    try:
+        model = keras.models.model_from_json(data["json"])
+        if weights:
+            model.set_weights(weights)
+        if compiled:
+            model.compile_from_config(compiled)
+    except Exception as exc:
+        raise WireError(f"the Keras model could not be rebuilt ({type(exc).__name__}: "
+                        f"{str(exc)[:200]})") from None
+    return model
+
+
 def _as_list(value, length: int | None = None) -> list:
     if not isinstance(value, list) or (length is not None and len(value) != length):
         raise WireError("malformed message")

@@ -44,32 +44,5 @@ def check_config(config) -> None:
 
 
 def model_from_data(data, decoder, existing=None):
-    import keras
-
-    if not isinstance(data, dict) or not isinstance(data.get("json"), str):
-        raise wire.WireError("malformed Keras model")
-    weights = [decoder.decode(w) for w in data.get("weights") or []]
-    if existing is not None:
-        try:
-            existing.set_weights(weights)
-            return existing
-        except Exception:
-            pass
-    try:
-        config = json.loads(data["json"])
-    except json.JSONDecodeError:
-        raise wire.WireError("malformed Keras model") from None
-    check_config(config)
-    compiled = decoder.decode(data.get("compile"))
-    if compiled is not None:
-        check_config(compiled)
-    try:
-        model = keras.models.model_from_json(data["json"])
-        if weights:
-            model.set_weights(weights)
-        if compiled:
-            model.compile_from_config(compiled)
-    except Exception as exc:
-        raise wire.WireError(f"the Keras model could not be rebuilt ({type(exc).__name__}: "
-                             f"{str(exc)[:200]})") from None
-    return model
+    """The scorer's copy of a model that crossed the channel (Keras's own classes only)."""
+    return wire.keras_model_from_data(data, decoder, existing, check=check_config)
