@@ -23,6 +23,9 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (REPO, os.environ.get("PYTHONPATH", "")) if p
 )
 
+# `nbgrader validate` grades hidden tests in its own kernel (course.handin, no scorer there)
+os.environ.setdefault("DLF_LOCAL_GRADERS", "autograder.hidden")
+
 from autograder.grading_settings import apply_grading_settings  # noqa: E402
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)

@@ -8,8 +8,9 @@ the scorer's functions. Values cross as plain data (``course.wire``); the studen
 stay here and cross as handles. The scorer alone decides the points; what this returns and
 prints is a courtesy copy for the notebook.
 
-Without a scorer (an instructor running ``nbgrader validate`` on the solutions, with the
-``autograder`` package importable) the same call grades in this process.
+Without a scorer, an instructor's ``nbgrader validate`` of the solutions grades in this
+process: the instructors' nbgrader configuration names the package of grading functions in
+``DLF_LOCAL_GRADERS``. Anywhere else (a student's own kernel) there is nothing to hand in to.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import warnings
 from course import wire
 
 SOCKET_VARIABLE = "DLF_SCORER_SOCKET"
+LOCAL_GRADERS_VARIABLE = "DLF_LOCAL_GRADERS"
 MAX_CAPTURE = 100_000  # characters of a call's stdout sent back
 _PROTECTED = ("__builtins__",)
 
@@ -44,8 +46,12 @@ def hand_in(grader: str, *answers, points: float):
 
 
 def _grade_here(grader: str, answers, points: float):
+    package = os.environ.get(LOCAL_GRADERS_VARIABLE)
+    if not package:
+        print("No grader is listening here: hidden tests run at grading time.")
+        return None
     module_name, _, function = grader.rpartition(".")
-    module = importlib.import_module(f"autograder.hidden.{module_name}")
+    module = importlib.import_module(f"{package}.{module_name}")
     return getattr(module, function)(*answers, points=points)
 
 

@@ -12,6 +12,8 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p
 )
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Solutions executed in a test kernel grade their hidden tests in that kernel (course.handin).
+os.environ.setdefault("DLF_LOCAL_GRADERS", "autograder.hidden")
 # nbgrader runs `alembic` by name to create gradebooks: the venv's bin must be on PATH.
 os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
 

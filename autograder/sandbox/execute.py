@@ -86,6 +86,8 @@ class SandboxedExecute(Execute):
         self._dead: str | None = None
         self._loop = None
         self._out_bytes: dict[int, int] = {}
+        self._notes: list[str] = []  # limits hit since the last test cell, for its verdict
+        self._uid = uid
         self._cell_timeout = self.timeout
         self._deadline = time.monotonic() + self._limits.notebook_seconds
         self._scorer = Scorer(os.path.join(self._scratch, "scorer.sock"),
@@ -138,9 +140,15 @@ class SandboxedExecute(Execute):
             self._dead = death_reason(self._returncode(), self._limits)
             cell.outputs.append(new_output("error", ename="KernelDied", evalue=self._dead,
                                            traceback=[self._dead]))
+        self._note_processes(index)
         if test:
             verdict = self._scorer.verdict(_grade_id(cell))
-            self._set_verdict(cell, verdict or Verdict(0.0, self._why_no_hand_in(cell)))
+            verdict = verdict or Verdict(0.0, self._why_no_hand_in(cell))
+            if self._notes:
+                verdict = Verdict(verdict.score, "\n".join(
+                    [verdict.text, *(f"✗ limit: {n}" for n in self._notes)]).strip("\n"))
+                self._notes = []
+            self._set_verdict(cell, verdict)
         return cell, resources
 
     async def async_execute_cell(self, *args, **kwargs):
@@ -151,6 +159,23 @@ class SandboxedExecute(Execute):
         """Called from the scorer's thread when a call into student code ran out of time."""
         if self._loop is not None and self.km is not None:
             asyncio.run_coroutine_threadsafe(self.km.interrupt_kernel(), self._loop)
+
+    def _note_processes(self, index: int) -> None:
+        """Say so when a cell left the sandbox near its process limit (a fork bomb is
+        stopped by the limit, but the student should learn why their cell failed)."""
+        if self._uid is None:
+            return
+        import psutil
+
+        threads = 0
+        for process in psutil.process_iter(["uids", "num_threads"]):
+            uids = process.info.get("uids")
+            if uids is not None and uids.real == self._uid:
+                threads += process.info.get("num_threads") or 1
+        if threads >= 0.5 * self._limits.processes:
+            self._notes.append(f"cell {index + 1} left {threads} processes and threads running "
+                               f"in the sandbox (the process limit is "
+                               f"{self._limits.processes}: starting more fails)")
 
     def _returncode(self):
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
@@ -187,6 +212,9 @@ class SandboxedExecute(Execute):
         limit = self._limits.output_bytes
         if used + size > limit:
             if used <= limit:
+                self._notes.append(f"cell {cell_index + 1} printed more than {limit // MIB} "
+                                   "MiB (the output limit); the rest of its output was "
+                                   "dropped")
                 outs.append(new_output("stream", name="stdout", text=(
                     f"\n[output limit: more than {limit // MIB} MiB of output; the rest of "
                     "this cell's output was dropped]\n")))
