@@ -82,7 +82,7 @@ class SandboxedExecute(Execute):
         uid = None if self.unsafe_no_sandbox else bwrap.sandbox_uid()
         if uid is not None:
             os.chown(self._scratch, uid, uid)
-        os.chmod(self._scratch, 0o700 if uid is not None else 0o700)
+        os.chmod(self._scratch, 0o700)
         self._dead: str | None = None
         self._loop = None
         self._out_bytes: dict[int, int] = {}

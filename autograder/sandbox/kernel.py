@@ -45,8 +45,8 @@ class SandboxKernelManager(AsyncKernelManager):
         cmd = super().format_kernel_cmd(extra_arguments)
         if cmd and os.path.basename(cmd[0]).startswith("python"):
             cmd[0] = sys.executable
-        if not self.use_sandbox:
-            return cmd
+        if not self.use_sandbox:  # unconfined, but it still hands in to the scorer
+            return ["/usr/bin/env", *(f"{k}={v}" for k, v in self.sandbox_env.items()), *cmd]
         return bwrap.bwrap_command(cmd, scratch=self.scratch, limits=Limits(**self.limits),
                                    env=dict(self.sandbox_env))
 
