@@ -68,10 +68,9 @@ def apply_grading_settings(c) -> None:
         SaveAutoGrades,
     )
 
-    from autograder.sandbox.execute import SandboxedExecute
-
     c.Autograde.autograde_preprocessors = [
-        SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+        # by name: nbconvert imports it (the sandbox's module reads these settings)
+        "autograder.sandbox.execute.SandboxedExecute", IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
         SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     # Grade cells a student deleted come back (and score what the answer earns).
     c.OverwriteCells.add_missing_cells = True
