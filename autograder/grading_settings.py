@@ -70,8 +70,9 @@ def apply_grading_settings(c) -> None:
 
     c.Autograde.autograde_preprocessors = [
         # by name: nbconvert imports it (the sandbox's module reads these settings)
-        "autograder.sandbox.execute.SandboxedExecute", IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+        "autograder.sandbox.execute.SandboxedExecute", IgnorePattern,
+        ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
+        CheckCellMetadata]
     # Grade cells a student deleted come back (and score what the answer earns).
     c.OverwriteCells.add_missing_cells = True
     c.IgnorePattern.enabled = True
