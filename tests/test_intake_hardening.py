@@ -24,6 +24,7 @@ from pathlib import Path
 import nbformat
 import nbgrader.api
 import pytest
+from gradebook_helpers import alembic_head
 from nbformat.v4 import new_code_cell, new_markdown_cell
 from nbgrader import utils as nbutils
 from nbgrader.nbgraderformat import MetadataValidator
@@ -559,25 +560,12 @@ def test_missing_stays_missing(tmp_path):
 # --- 3. merge: a job's gradebook is untrusted ---------------------------------------------------
 
 
-def _alembic_version():
-    import re
-
-    folder = Path(nbgrader.api.__file__).parent / "alembic" / "versions"
-    revisions, parents = set(), set()
-    for script in folder.glob("*.py"):
-        text = script.read_text(encoding="utf-8")
-        revisions |= set(re.findall(r"^revision = ['\"](\w+)['\"]", text, re.M))
-        parents |= set(re.findall(r"^down_revision = ['\"](\w+)['\"]", text, re.M))
-    (head,) = revisions - parents
-    return head
-
-
 @pytest.fixture
 def gradebooks(tmp_path, monkeypatch):
     """OUT's gradebook with notebook 01's cells (real nbgrader API), and its template."""
     from nbgrader.api import Gradebook
 
-    monkeypatch.setattr(nbgrader.api, "get_alembic_version", _alembic_version)
+    monkeypatch.setattr(nbgrader.api, "get_alembic_version", alembic_head)
     main = tmp_path / "gradebook.db"
     with Gradebook(f"sqlite:///{main}", "dlf") as gb:
         gb.add_assignment(A)

@@ -9,7 +9,6 @@ JSON, deleted and edited test cells, an endless loop, a kernel that dies, stderr
 from __future__ import annotations
 
 import csv
-import functools
 import json
 import sqlite3
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import nbformat
 import nbgrader.api
 import pytest
+from gradebook_helpers import alembic_head
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader import utils as nbutils
 from nbgrader.utils import compute_checksum
@@ -531,22 +531,6 @@ def test_ascii_table_and_summary():
 # --- merge ----------------------------------------------------------------------------------
 
 
-@functools.cache
-def _alembic_version() -> str:
-    """The head revision of nbgrader's gradebook schema, read from its migration scripts
-    (nbgrader runs the ``alembic`` script for it, seconds, each time it creates a gradebook)."""
-    import re
-
-    folder = Path(nbgrader.api.__file__).parent / "alembic" / "versions"
-    revisions, parents = set(), set()
-    for script in folder.glob("*.py"):
-        text = script.read_text(encoding="utf-8")
-        revisions |= set(re.findall(r"^revision = ['\"](\w+)['\"]", text, re.M))
-        parents |= set(re.findall(r"^down_revision = ['\"](\w+)['\"]", text, re.M))
-    (head,) = revisions - parents
-    return head
-
-
 @pytest.fixture
 def gradebooks(tmp_path, monkeypatch):
     """A main gradebook knowing the tiny assignment, and a template copy without students."""
@@ -554,7 +538,7 @@ def gradebooks(tmp_path, monkeypatch):
 
     from autograder.pipeline.workspace import make_template
 
-    monkeypatch.setattr(nbgrader.api, "get_alembic_version", _alembic_version)
+    monkeypatch.setattr(nbgrader.api, "get_alembic_version", alembic_head)
     main = tmp_path / "gradebook.db"
     with Gradebook(f"sqlite:///{main}", "dlf") as gb:
         gb.add_assignment(TINY)
