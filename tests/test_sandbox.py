@@ -188,3 +188,30 @@ def test_deep_nesting_is_refused():
         data = [data]
     with pytest.raises(wire.WireError):
         wire.Decoder({}).decode(data)
+
+
+def test_a_flood_of_output_stops_its_cell_and_the_notebook_goes_on(tmp_path):
+    """Past the output limit the cell is interrupted at once (whatever the machine's load, a
+    flood never runs into the cell's time limit), the note says so, later cells run."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from autograder.sandbox.execute import SandboxedExecute
+
+    nb = new_notebook(cells=[new_code_cell("while True:\n    print('x' * 2**16)"),
+                             new_code_cell("print('after the flood')")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    source = tmp_path / "source.ipynb"
+    nbformat.write(nb, source)
+    limits = Limits(output_bytes=1 * MIB, notebook_seconds=120).to_dict()
+    executor = SandboxedExecute(limits=limits, source_notebook=str(source), timeout=100,
+                                interrupt_on_timeout=True, allow_errors=True)
+    executor.preprocess(nb, {})
+    flood, after = nb.cells
+    printed = sum(len(o.get("text", "")) for o in flood.outputs if o.output_type == "stream")
+    assert printed <= 1.1 * MIB, printed
+    assert "the cell was stopped" in str(flood.outputs)
+    assert any(o.get("ename") == "KeyboardInterrupt" for o in flood.outputs), flood.outputs
+    assert not any(o.get("ename") == "CellTimeoutError" for o in flood.outputs)
+    assert "after the flood" in after.outputs[0]["text"]

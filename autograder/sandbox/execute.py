@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
@@ -130,7 +130,8 @@ class SandboxedExecute(Execute):
             cell.outputs = [new_output("error", ename="NotRun", evalue=f"not run: {why_not}",
                                        traceback=[f"not run: {why_not}"])]
             if test:
-                self._set_verdict(cell, Verdict(0.0, f"✗ not graded: {why_not}"))
+                verdict = Verdict(0.0, f"✗ not graded: {why_not}")
+                self._set_verdict(cell, self._with_notes(verdict))
             return cell, resources
         self.timeout = max(1, int(min(self._cell_timeout or left, left)))
         self._scorer.expect(_grade_id(cell) if test else None)
@@ -140,16 +141,28 @@ class SandboxedExecute(Execute):
             self._dead = death_reason(self._returncode(), self._limits)
             cell.outputs.append(new_output("error", ename="KernelDied", evalue=self._dead,
                                            traceback=[self._dead]))
+        except CellTimeoutError:
+            # nbclient gave up waiting for the end of the cell's output after interrupting it
+            # (a flood of output still in flight): the cell failed, the notebook goes on.
+            why = (f"cell {index + 1} ran past its time limit and its output did not end "
+                   "after the interrupt")
+            self._notes.append(why)
+            cell.outputs.append(new_output("error", ename="CellTimeoutError", evalue=why,
+                                           traceback=[why]))
         self._note_processes(index)
         if test:
             verdict = self._scorer.verdict(_grade_id(cell))
-            verdict = verdict or Verdict(0.0, self._why_no_hand_in(cell))
-            if self._notes:
-                verdict = Verdict(verdict.score, "\n".join(
-                    [verdict.text, *(f"✗ limit: {n}" for n in self._notes)]).strip("\n"))
-                self._notes = []
-            self._set_verdict(cell, verdict)
+            self._set_verdict(cell, self._with_notes(
+                verdict or Verdict(0.0, self._why_no_hand_in(cell))))
         return cell, resources
+
+    def _with_notes(self, verdict: Verdict) -> Verdict:
+        """The verdict with the limits hit since the last test cell (then forgotten)."""
+        if not self._notes:
+            return verdict
+        text = "\n".join([verdict.text, *(f"✗ limit: {n}" for n in self._notes)]).strip("\n")
+        self._notes = []
+        return Verdict(verdict.score, text)
 
     async def async_execute_cell(self, *args, **kwargs):
         self._loop = asyncio.get_running_loop()
@@ -206,17 +219,22 @@ class SandboxedExecute(Execute):
     # --- output recorded from the kernel, capped in bytes
 
     def output(self, outs, msg, display_id, cell_index):
-        size = len(json.dumps(msg.get("content", {}), default=str))
-        used = self._out_bytes.get(cell_index, 0)
-        self._out_bytes[cell_index] = used + size
         limit = self._limits.output_bytes
-        if used + size > limit:
-            if used <= limit:
-                self._notes.append(f"cell {cell_index + 1} printed more than {limit // MIB} "
-                                   "MiB (the output limit); the rest of its output was "
-                                   "dropped")
-                outs.append(new_output("stream", name="stdout", text=(
-                    f"\n[output limit: more than {limit // MIB} MiB of output; the rest of "
-                    "this cell's output was dropped]\n")))
-            return None
-        return super().output(outs, msg, display_id, cell_index)
+        used = self._out_bytes.get(cell_index, 0)
+        if used > limit:
+            return None  # already over: dropped without measuring
+        size = len(json.dumps(msg.get("content", {}), default=str))
+        self._out_bytes[cell_index] = used + size
+        if used + size <= limit:
+            return super().output(outs, msg, display_id, cell_index)
+        # Over the limit: the cell is stopped at once, so a flood of output costs the
+        # grader neither time nor memory and the outcome does not depend on the load.
+        self._notes.append(f"cell {cell_index + 1} printed more than {limit // MIB} MiB (the "
+                           "output limit); it was stopped there and the rest of its output "
+                           "dropped")
+        outs.append(new_output("stream", name="stdout", text=(
+            f"\n[output limit: more than {limit // MIB} MiB of output; the cell was stopped "
+            "and the rest of its output dropped]\n")))
+        if self.km is not None:
+            asyncio.ensure_future(self.km.interrupt_kernel())
+        return None

@@ -3,7 +3,8 @@
 Memory, CPU time, processes, file size and open files are kernel rlimits (``prlimit`` run
 inside the sandbox, after the switch to the sandbox's own uid, so ``RLIMIT_NPROC`` counts the
 sandbox's processes and threads only). Disk is capped by the size of the sandbox's tmpfs
-folders; output by the grader, which stops recording a cell's output past ``output_bytes``.
+folders; output by the grader, which stops a cell (and drops the rest of its output) past
+``output_bytes``.
 Wall time is the grader's: per cell (nbgrader's ``Execute.timeout``) and per notebook.
 """
 
@@ -23,7 +24,7 @@ class Limits:
     file_bytes: int = 64 * MIB  # largest file a process may write (RLIMIT_FSIZE)
     open_files: int = 1024  # RLIMIT_NOFILE
     tmpfs_bytes: int = 256 * MIB  # each of /tmp and /home/student
-    output_bytes: int = 2 * MIB  # output recorded per cell (the rest is dropped, with a note)
+    output_bytes: int = 2 * MIB  # output recorded per cell (past it: the cell is stopped)
     notebook_seconds: float = 300.0  # wall time of the whole notebook
 
     def inner_prlimit_args(self) -> list[str]:
