@@ -98,14 +98,18 @@ def _skip(question: Question, label: str) -> bool:
 
 
 def _value_case(question: Question, label: str, func, name: str, z, expected, *,
-                exact: bool = False, hint: str = "", arg: str = "z") -> object:
-    """One call ``func(z)``: no warning, compared with ``expected``; returns the value or None."""
+                exact: bool = False, hint: str = "", arg: str = "z",
+                kinds: str = "iuf") -> object:
+    """One call ``func(z)``: no warning, compared with ``expected``; returns the value or None.
+
+    ``kinds``: the dtype kinds accepted ("f" where the contract says the result holds floats).
+    """
     if _skip(question, label):
         return None
     call = f"{name}({arg}: {shape_of(z)})"
     result, failure = question.call(func, (z,), names=[arg], call=call)
     failure = failure or _warned(result, call) or compare(
-        result.value, expected, what=call, context=(arg, z))
+        result.value, expected, what=call, context=(arg, z), kinds=kinds)
     if failure is None and exact and not np.array_equal(
             _asarray(result.value, dtype=float), expected):
         failure = (f"{call} returned {_asarray(result.value, dtype=float).tolist()!r}; "
@@ -205,8 +209,10 @@ def _grade_derivative(func, name: str, points: float, reference, activation) -> 
     if not question.require_callable(func):
         return question.score()
     with _graded_alone(func, name):
+        # the contract says "returns floats": an integer 0/1 array (or bools) loses these cases
         for label, z in activation_inputs(name):
-            _value_case(question, f"z = {label}", func, name, z, reference(z))
+            _value_case(question, f"z = {label}, floats returned", func, name, z,
+                        reference(z), kinds="f")
         for label, z in EXTREME_INPUTS:
             _value_case(question, f"at {label}: 0, no warning", func, name, z, reference(z),
                         hint=": compute it from the activation's value, which never overflows")

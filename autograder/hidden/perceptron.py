@@ -187,15 +187,55 @@ def _fit_call(question: Question, fit_perceptron, X, y, lr, n_epochs, seed):
     if failure is None and mutated:
         failure = f"{call} modified its argument {', '.join(mutated)}; it must not"
     if failure is None:
-        value = result.value
-        if not isinstance(value, tuple) or len(value) != 3:
-            failure = f"{call} should return a tuple (w, b, mistakes), got {describe(value)}"
-        else:
-            mistakes = value[2]
-            if type(mistakes) is not np.ndarray or mistakes.shape != (n_epochs,):
-                failure = (f"mistakes returned by {call} should be an np.ndarray of shape "
-                           f"(n_epochs,) = ({n_epochs},), got {describe(mistakes)}")
+        failure = _result_problem(result.value, n_epochs, call)
     return result, failure, call
+
+
+def _result_problem(value, n_epochs: int, call: str) -> str | None:
+    """Why ``value`` is not a (w, b, mistakes) tuple with mistakes of shape (n_epochs,)."""
+    if not isinstance(value, tuple) or len(value) != 3:
+        return f"{call} should return a tuple (w, b, mistakes), got {describe(value)}"
+    mistakes = value[2]
+    if type(mistakes) is not np.ndarray or mistakes.shape != (n_epochs,):
+        return (f"mistakes returned by {call} should be an np.ndarray of shape "
+                f"(n_epochs,) = ({n_epochs},), got {describe(mistakes)}")
+    return None
+
+
+def _check_generator_state(question: Question, fit_perceptron) -> None:
+    """The contract's "one permutation per epoch, all n_epochs run": after a perfect epoch
+    nothing changes, so only the generator's final state tells an early ``break`` apart."""
+    label = ("every epoch draws its permutation, even after a perfect one: "
+             "the generator ends where the reference's does")
+    if question.stopped is not None:
+        question.record(label, f"skipped: {question.stopped}")
+        return
+    X, y = separable_data(21, n_per_class=10)
+    n_epochs, seed = 30, 2024
+    used = {}
+
+    def fit_with_seeded_rng(X, y, lr, n_epochs, seed):
+        # the generator is created here, not copied by call_safely, so its state after the
+        # call is the one the student's code left (a sandboxed call updates it in place too)
+        used["rng"] = np.random.default_rng(seed)
+        return fit_perceptron(X, y, lr, n_epochs, used["rng"])
+
+    call = f"fit_perceptron(X {X.shape}, y, lr=1, n_epochs={n_epochs}, rng)"
+    result = call_safely(fit_with_seeded_rng, X, y, 1.0, n_epochs, seed,
+                         arg_names=["X", "y", "lr", "n_epochs", "seed"],
+                         time_limit=FIT_TIME_LIMIT)
+    if result.timed_out:
+        question.stopped = "an earlier call did not return in time"
+    failure = result.problem(call) or _result_problem(result.value, n_epochs, call)
+    if failure is None and "rng" in used:
+        reference_rng = np.random.default_rng(seed)
+        ref.fit_perceptron(X, y, 1.0, n_epochs, reference_rng)
+        if used["rng"].bit_generator.state != reference_rng.bit_generator.state:
+            failure = (f"after {call} the generator is not where {n_epochs} calls of "
+                       f"rng.permutation({len(y)}) leave it: draw one permutation in every "
+                       "epoch and run all n_epochs, even after an epoch without mistakes "
+                       "(no early break, no other use of rng)")
+    question.record(label, failure)
 
 
 def grade_fit_perceptron(fit_perceptron, points: float = 4) -> float:
@@ -242,6 +282,8 @@ def grade_fit_perceptron(fit_perceptron, points: float = 4) -> float:
                 except (TypeError, ValueError) as exc:
                     failure = f"{call}: cannot use the returned (w, b): {exc}"
         question.record(label, failure)
+
+    _check_generator_state(question, fit_perceptron)
 
     label = "XOR: no epoch without mistakes"
     if question.stopped is not None:

@@ -159,6 +159,11 @@ VARIANTS = [
                            "            break\n",
                       end="    return w, b, np.array(mistakes)"), False,
             "stops at the first epoch without mistakes: fewer than n_epochs counts"),
+    Variant(A, "fit_perceptron", "break-after-perfect-epoch",
+            _fit_with(loop=_FIT_LOOP + "        if mistakes[epoch] == 0:\n"
+                                       "            break\n"), False,
+            "stops drawing permutations after the first epoch without mistakes: w, b and the "
+            "(zero) counts are the same, only the generator's state tells"),
     Variant(A, "fit_perceptron", "inline-update",
             _fit("    X = np.asarray(X, dtype=float)\n"
                  "    w = np.zeros(X.shape[1])\n"
