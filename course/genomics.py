@@ -16,7 +16,17 @@ Conventions. Bases are the letters A, C, G, T; one-hot columns follow the order 
 Lower-case letters mean the same bases as upper-case ones (genome files use lower case for
 "soft-masked" repeats) and are converted to upper case. ``N`` (or ``n``) is an unknown base:
 it is kept, and a one-hot encoder turns it into a row of zeros. Any other character is an
-error. Positions count from 0, as Python indexes strings; messages give both forms.
+error.
+
+Numbering. Sequences and positions count from 0, as Python indexes lists and strings, as
+``one_hot_encode`` of notebook 07 and as the motif starts of :func:`make_motif_dataset`: "sequence
+0" is the first one, "position 3" is ``sequence[3]``. Lines of a file count from 1, as editors
+show them ("line 1 of seqs.fa").
+
+Files. Loaders take a path or an open file. Text is read as UTF-8 (plain ASCII is UTF-8); a
+UTF-8 byte-order mark, which some Windows editors write, is dropped. A gzip-compressed file, a
+UTF-16 file, another binary file, or the file's text passed instead of its path each get an
+error that names the argument, the file and the cause.
 
 This module needs only numpy: it never imports TensorFlow.
 """
@@ -172,8 +182,8 @@ def train_test_indices(n_sequences: int, test_fraction: float = 0.25,
 # --- checking and loading sequences -----------------------------------------------------------
 
 def _where(names, i: int) -> str:
-    """'sequence 3' or 'sequence 3 (chr1:100-150)' for messages (i is 0-based)."""
-    label = f"sequence {i + 1}"
+    """'sequence 3' or 'sequence 3 (chr1:100-150)' for messages (i is 0-based, as printed)."""
+    label = f"sequence {i}"
     if names is not None and names[i]:
         label += f" ({names[i]})"
     return label
@@ -201,7 +211,7 @@ def check_sequences(sequences, names=None) -> list:
     TypeError
         ``sequences`` is not a list of strings.
     ValueError
-        Naming the first offending sequence (numbered from 1) and position: an invalid letter,
+        Naming the first offending sequence and position (both from 0): an invalid letter,
         an empty sequence, a length that differs from the first sequence's.
     """
     if isinstance(sequences, (str, bytes)):
@@ -229,28 +239,90 @@ def check_sequences(sequences, names=None) -> list:
         if bad:
             j = bad[0]
             raise ValueError(
-                f"{_where(names, i)} has the invalid letter {sequence[j]!r} at position "
-                f"{j + 1} (index {j}); allowed are A, C, G, T and N, in upper or lower case")
+                f"{_where(names, i)} has the invalid letter {sequence[j]!r} at position {j} "
+                f"(counted from 0); allowed are A, C, G, T and N, in upper or lower case")
         if checked and len(upper) != len(checked[0]):
             raise ValueError(
                 f"{_where(names, i)} has length {len(upper)}, but {_where(names, 0)} has length "
                 f"{len(checked[0])}: all sequences must have the same length (it differs from "
-                f"position {min(len(upper), len(checked[0])) + 1} on)")
+                f"position {min(len(upper), len(checked[0]))} on)")
         checked.append(upper)
     return checked
 
 
-def _read_text(source) -> tuple[str, str]:
-    """(text, name for messages) of a path or an open text file (e.g. io.StringIO)."""
+_BINARY_SIGNATURES = (
+    (b"\x1f\x8b", "gzip-compressed", "decompress it first (gunzip FILE), or pass the open "
+                                     "file gzip.open(FILE, 'rt')"),
+    (b"PK\x03\x04", "a zip archive", "extract the text file from it first"),
+    (b"BZh", "bzip2-compressed", "decompress it first (bunzip2 FILE)"),
+)
+
+
+def _decode(data: bytes, file_name: str, argument: str) -> str:
+    """The text of a file's bytes: UTF-8 (a byte-order mark dropped), else a clear error."""
+    for signature, what, fix in _BINARY_SIGNATURES:
+        if data.startswith(signature):
+            raise ValueError(f"{argument}: {file_name} is {what} (it starts with the bytes "
+                             f"{signature.hex(' ')}), not a text file: "
+                             f"{fix.replace('FILE', file_name)}")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+            len(data) >= 4 and data[:200].count(b"\x00") >= len(data[:200]) // 4):
+        raise ValueError(f"{argument}: {file_name} is UTF-16 text (a byte-order mark or a zero "
+                         f"byte between the letters), but DNA files must be UTF-8 or ASCII: "
+                         f"save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8 {file_name}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{argument}: {file_name} is not UTF-8 text: the byte "
+                         f"0x{data[exc.start]:02x} at offset {exc.start} cannot be read "
+                         f"({exc.reason}); is it compressed, or saved in another "
+                         f"encoding?") from None
+
+
+def _looks_like_contents(text: str) -> bool:
+    """Whether a string given as a path is rather the file's text (no such file exists)."""
+    if "\n" in text or "\r" in text or text.lstrip().startswith(">"):
+        return True
+    return len(text) >= 8 and set(text.upper()) <= ALLOWED
+
+
+def _read_text(source, argument: str = "source") -> tuple[str, str]:
+    """(text, name for messages) of a path or an open file (text or binary, e.g.
+    io.StringIO); ``argument`` names the parameter in error messages."""
+    if isinstance(source, (bytes, bytearray)):
+        raise TypeError(f"{argument} must be a file path or an open file, got {describe(source)}"
+                        f"; for bytes in memory, pass io.BytesIO(data)")
     if isinstance(source, (str, os.PathLike)):
-        with open(source, encoding="utf-8") as handle:
-            return handle.read(), os.fspath(source)
+        path = os.fspath(source)
+        if isinstance(path, bytes):
+            path = os.fsdecode(path)
+        if not os.path.exists(path):
+            if _looks_like_contents(path):
+                shown = path if len(path) <= 40 else path[:37] + "..."
+                raise ValueError(f"{argument} must be a file path or an open file, got a string "
+                                 f"that looks like the file's contents ({shown!r}): pass the "
+                                 f"path of the file, or wrap the text in io.StringIO(text)")
+            raise FileNotFoundError(f"{argument}: no file {path!r} (looked in "
+                                    f"{os.getcwd()!r})")
+        with open(path, "rb") as handle:
+            return _decode(handle.read(), path, argument), path
     if isinstance(source, io.IOBase) or hasattr(source, "read"):
-        return source.read(), getattr(source, "name", "the given file")
-    raise TypeError(f"expected a file path or an open text file, got {describe(source)}")
+        name = str(getattr(source, "name", "the given file"))
+        try:
+            content = source.read()
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{argument}: {name} could not be read as text ({exc.reason} at "
+                             f"byte {exc.start}); pass the file's path instead, so that its "
+                             f"encoding is detected") from None
+        if isinstance(content, (bytes, bytearray)):
+            return _decode(bytes(content), name, argument), name
+        if not isinstance(content, str):
+            raise TypeError(f"{argument}.read() must return text, got {describe(content)}")
+        return content.removeprefix("\ufeff"), name
+    raise TypeError(f"{argument} must be a file path or an open file, got {describe(source)}")
 
 
-def read_sequences(source) -> tuple[list, list]:
+def read_sequences(source, argument: str = "source") -> tuple[list, list]:
     """Read DNA sequences from a file: one sequence per line, or FASTA.
 
     The format is detected from the first non-empty line: ``>`` starts FASTA (a header line
@@ -261,7 +333,11 @@ def read_sequences(source) -> tuple[list, list]:
 
     Parameters
     ----------
-    source : str or os.PathLike or text file object (e.g. io.StringIO)
+    source : str or os.PathLike or open file (text or binary, e.g. io.StringIO)
+        The file's path, not its text (wrap text in ``io.StringIO``). UTF-8 or ASCII; a
+        byte-order mark is dropped; gzip and UTF-16 files are refused with the reason.
+    argument : str
+        How error messages call ``source`` (the loader passes its own parameter's name).
 
     Returns
     -------
@@ -272,9 +348,12 @@ def read_sequences(source) -> tuple[list, list]:
     Raises
     ------
     ValueError
-        Naming the sequence (header or line) and the position of the first problem.
+        Naming the sequence (from 0, with its header or line) and the position (from 0) of
+        the first problem; or a file that is not text (gzip, UTF-16, another encoding).
+    FileNotFoundError
+        No file at that path.
     """
-    text, file_name = _read_text(source)
+    text, file_name = _read_text(source, argument)
     lines = text.splitlines()
     content = [(k + 1, line.strip()) for k, line in enumerate(lines) if line.strip()]
     if not content:
@@ -302,8 +381,9 @@ def read_sequences(source) -> tuple[list, list]:
     return check_sequences(sequences, names), names
 
 
-def read_labels(source) -> np.ndarray:
-    """Read class labels, one per line (0 or 1), blank lines skipped.
+def read_labels(source, argument: str = "source") -> np.ndarray:
+    """Read class labels, one per line (0 or 1), blank lines skipped (``source`` as for
+    :func:`read_sequences`).
 
     Returns
     -------
@@ -314,7 +394,7 @@ def read_labels(source) -> np.ndarray:
     ValueError
         Naming the line of the first label that is not 0 or 1.
     """
-    text, file_name = _read_text(source)
+    text, file_name = _read_text(source, argument)
     labels = []
     for k, line in enumerate(text.splitlines()):
         value = line.strip()
@@ -332,6 +412,11 @@ def read_labels(source) -> np.ndarray:
 def load_labelled_sequences(sequences_source, labels_source) -> tuple[list, np.ndarray, list]:
     """Sequences (one per line, or FASTA) and their labels (one 0/1 per line), checked.
 
+    Parameters
+    ----------
+    sequences_source, labels_source : path or open file
+        As for :func:`read_sequences` (paths, not the files' text).
+
     Returns
     -------
     sequences : list of n str, upper case
@@ -344,14 +429,14 @@ def load_labelled_sequences(sequences_source, labels_source) -> tuple[list, np.n
         A problem in either file (see :func:`read_sequences`, :func:`read_labels`), or a
         number of labels that differs from the number of sequences.
     """
-    sequences, names = read_sequences(sequences_source)
-    labels = read_labels(labels_source)
+    sequences, names = read_sequences(sequences_source, "sequences_source")
+    labels = read_labels(labels_source, "labels_source")
     if len(labels) != len(sequences):
         what = "missing" if len(labels) < len(sequences) else "extra"
         first = min(len(labels), len(sequences))
         raise ValueError(
             f"{len(labels)} labels for {len(sequences)} sequences: one label per sequence is "
-            f"needed ({what} labels from sequence {first + 1} on, "
+            f"needed ({what} labels from sequence {first} on, "
             f"{_where(names, first) if first < len(names) else 'after the last sequence'})")
     return sequences, labels, names
 

@@ -107,12 +107,12 @@ def test_check_sequences_upper_cases_and_keeps_n():
 
 @pytest.mark.parametrize("sequences, error, message", [
     (["ACGT", "ACXT"], ValueError,
-     r"sequence 2 has the invalid letter 'X' at position 3 \(index 2\)"),
-    (["ACGT", "ACG"], ValueError, "sequence 2 has length 3, but sequence 1 has length 4"),
-    (["ACGT", ""], ValueError, "sequence 2 is empty"),
+     r"sequence 1 has the invalid letter 'X' at position 2 \(counted from 0\)"),
+    (["ACGT", "ACG"], ValueError, "sequence 1 has length 3, but sequence 0 has length 4"),
+    (["ACGT", ""], ValueError, "sequence 1 is empty"),
     ([], ValueError, "at least one sequence"),
     ("ACGT", TypeError, "got a single string"),
-    (["ACGT", 7], TypeError, "sequence 2 must be a string"),
+    (["ACGT", 7], TypeError, "sequence 1 must be a string"),
     (None, TypeError, "must be a list of strings"),
 ])
 def test_check_sequences_names_the_sequence_and_position(sequences, error, message):
@@ -137,8 +137,8 @@ def test_fasta_records_over_several_lines(tmp_path):
 
 
 def test_fasta_errors_name_the_record():
-    with pytest.raises(ValueError, match=r"sequence 2 \(b, line 3 .*\) has the invalid letter "
-                                         r"'-' at position 2"):
+    with pytest.raises(ValueError, match=r"sequence 1 \(b, line 3 .*\) has the invalid letter "
+                                         r"'-' at position 1"):
         g.read_sequences(io.StringIO(">a\nACGT\n>b\nA-GT\n"))
     with pytest.raises(ValueError, match="the FASTA record b, line 3 .* has no sequence"):
         g.read_sequences(io.StringIO(">a\nACGT\n>b\n"))
@@ -146,7 +146,7 @@ def test_fasta_errors_name_the_record():
         g.read_sequences(io.StringIO("ACGT\n>b\nACGT\n"))
     with pytest.raises(ValueError, match="holds no sequence"):
         g.read_sequences(io.StringIO("\n\n"))
-    with pytest.raises(TypeError, match="file path or an open text file"):
+    with pytest.raises(TypeError, match="source must be a file path or an open file"):
         g.read_sequences(42)
 
 
@@ -161,10 +161,76 @@ def test_load_labelled_sequences_checks_the_count():
     sequences, labels, names = g.load_labelled_sequences(io.StringIO("ACGT\nacgt\n"),
                                                          io.StringIO("1\n0\n"))
     assert sequences == ["ACGT", "ACGT"] and labels.tolist() == [1, 0] and len(names) == 2
-    with pytest.raises(ValueError, match="2 labels for 3 sequences.*from sequence 3 on"):
+    with pytest.raises(ValueError, match="2 labels for 3 sequences.*from sequence 2 on"):
         g.load_labelled_sequences(io.StringIO("AC\nGT\nCA\n"), io.StringIO("1\n0\n"))
     with pytest.raises(ValueError, match="3 labels for 2 sequences.*extra"):
         g.load_labelled_sequences(io.StringIO("AC\nGT\n"), io.StringIO("1\n0\n1\n"))
+
+
+def test_sequences_and_positions_count_from_zero_like_one_hot_encode():
+    # the same numbering as the reference one_hot_encode and the data set's motif starts
+    from autograder.reference.keras_dna_motifs import one_hot_encode
+
+    sequences = ["ACGT", "ACXT"]
+    with pytest.raises(ValueError, match="sequence 1 has the invalid letter 'X' at position 2"):
+        one_hot_encode(sequences)
+    with pytest.raises(ValueError, match="sequence 1 has the invalid letter 'X' at position 2"):
+        g.check_sequences(sequences)
+    data = g.make_motif_dataset(n_positive=3, n_negative=0, seed=1)
+    assert all(s[start:start + 12] == g.MOTIF for s, start in zip(data.sequences, data.starts))
+
+
+def test_a_utf8_byte_order_mark_is_dropped(tmp_path):
+    fasta, labels = tmp_path / "bom.fa", tmp_path / "bom_labels.txt"
+    fasta.write_bytes("\ufeff>a\nACGT\n>b\nTTGA\n".encode("utf-8"))
+    labels.write_bytes(b"\xef\xbb\xbf1\n0\n")
+    sequences, y, names = g.load_labelled_sequences(fasta, labels)
+    assert sequences == ["ACGT", "TTGA"] and y.tolist() == [1, 0]
+    assert names[0].startswith("a, line 1")
+    assert g.read_sequences(io.StringIO("\ufeffACGT\n"))[0] == ["ACGT"]
+
+
+def test_gzip_and_utf16_files_are_refused_with_the_file_and_the_cause(tmp_path):
+    import gzip
+
+    packed = tmp_path / "seqs.fa.gz"
+    packed.write_bytes(gzip.compress(b">a\nACGT\n"))
+    with pytest.raises(ValueError, match=r"sequences_source: .*seqs\.fa\.gz is gzip-compressed.*"
+                                         r"gunzip"):
+        g.load_labelled_sequences(packed, io.StringIO("1\n"))
+    wide = tmp_path / "labels16.txt"
+    wide.write_bytes("1\n0\n".encode("utf-16"))
+    with pytest.raises(ValueError, match=r"labels_source: .*labels16\.txt is UTF-16 text"):
+        g.load_labelled_sequences(io.StringIO("AC\nGT\n"), wide)
+    wide.write_bytes("1\n0\n".encode("utf-16-le"))  # no byte-order mark: the zero bytes tell
+    with pytest.raises(ValueError, match="is UTF-16 text"):
+        g.read_labels(wide)
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("ACGT\n# é\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin\.txt is not UTF-8 text: the byte 0xe9 at "
+                                         r"offset 7"):
+        g.read_sequences(latin)
+    with pytest.raises(ValueError, match="is gzip-compressed"):  # an open binary file too
+        g.read_sequences(io.BytesIO(gzip.compress(b"ACGT\n")))
+    assert g.read_sequences(io.BytesIO(b"ACGT\n"))[0] == ["ACGT"]
+
+
+def test_the_files_text_instead_of_its_path_is_named_as_such(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match="sequences_source must be a file path or an open file, "
+                                         "got a string that looks like the file's contents "
+                                         r"\('>a\\nACGT\\n'\).*io\.StringIO\(text\)"):
+        g.load_labelled_sequences(">a\nACGT\n", "labels.txt")
+    with pytest.raises(ValueError, match="labels_source .* looks like the file's contents"):
+        g.load_labelled_sequences(io.StringIO("ACGT\n"), "1\n")
+    with pytest.raises(ValueError, match="looks like the file's contents"):
+        g.read_sequences("ACGTACGTACGT")
+    with pytest.raises(FileNotFoundError, match="source: no file 'missing.fa'"):
+        g.read_sequences("missing.fa")
+    with pytest.raises(TypeError, match="io.BytesIO"):
+        g.read_sequences(b"ACGT\n")
+    (tmp_path / "ACGTACGT").write_text("ACGT\n")  # an existing file is read, whatever its name
+    assert g.read_sequences("ACGTACGT")[0] == ["ACGT"]
 
 
 # --- counting helpers -------------------------------------------------------------------------
