@@ -10,7 +10,9 @@
   bring, one per line or in FASTA format, with a labels file (one 0 or 1 per line).
 - :func:`check_sequences`: the rules every sequence must follow, with errors that name the
   sequence and the position.
+- :func:`find_motif_starts`: where a known motif sits in sequences you bring (``str.find``).
 - :func:`confusion_matrix`, :func:`top_positions_in_motif`: counting helpers for the results.
+- :func:`in_silico_mutagenesis`: every single-base substitution's effect on a model's score.
 
 Conventions. Bases are the letters A, C, G, T; one-hot columns follow the order A, C, G, T.
 Lower-case letters mean the same bases as upper-case ones (genome files use lower case for
@@ -441,6 +443,31 @@ def load_labelled_sequences(sequences_source, labels_source) -> tuple[list, np.n
     return sequences, labels, names
 
 
+def find_motif_starts(sequences, motif: str = MOTIF) -> np.ndarray:
+    """The first start of ``motif`` in each sequence (``str.find``), or -1 where it is absent.
+
+    For your own data, where nobody planted the motif: with a known motif this gives the
+    ``starts`` that :func:`make_motif_dataset` returns for its own sequences.
+
+    Parameters
+    ----------
+    sequences : list of str, length n
+        Checked with :func:`check_sequences` (any case; compared in upper case).
+    motif : str
+        Letters A, C, G, T (any case).
+
+    Returns
+    -------
+    np.ndarray of int64, shape (n,)
+        0-based start positions, -1 for a sequence without an exact copy.
+    """
+    sequences = check_sequences(sequences)
+    if not isinstance(motif, str) or not motif:
+        raise TypeError(f"motif must be a non-empty string of A, C, G, T, got {describe(motif)}")
+    _codes(motif.upper(), "motif")
+    return np.array([sequence.find(motif.upper()) for sequence in sequences], dtype=np.int64)
+
+
 # --- counting helpers -------------------------------------------------------------------------
 
 def confusion_matrix(y_true, y_pred, n_classes: int = 2) -> np.ndarray:
@@ -512,6 +539,49 @@ def top_positions_in_motif(importance, starts, motif_length: int = len(MOTIF),
     best = np.argsort(-importance, axis=1, kind="stable")[:, :top]
     inside = (best >= starts[:, None]) & (best < starts[:, None] + motif_length)
     return inside.mean(axis=1)
+
+
+def in_silico_mutagenesis(score, x) -> np.ndarray:
+    """The change of a model's score for every single-base substitution of one sequence.
+
+    In-silico mutagenesis (as in DeepSEA and DragoNN): for each position j and base c, the
+    sequence with base c at position j is scored, and the original sequence's score is
+    subtracted. Unlike a gradient, it measures what a whole substitution does, however
+    non-linear the model; it costs 3 L + 1 evaluations of the model (one batch here).
+
+    Parameters
+    ----------
+    score : callable
+        Maps a batch of one-hot sequences, shape (m, L, 4), to one number per sequence,
+        shape (m,): e.g. the log-odds z1 - z0 of a trained network.
+    x : array-like, shape (L, 4)
+        One one-hot sequence (columns A, C, G, T; a row of zeros for N).
+
+    Returns
+    -------
+    np.ndarray of float64, shape (L, 4)
+        ``delta[j, c]`` = score(x with base c at position j) - score(x); 0 for the base
+        that is already there. A large negative entry: that substitution destroys evidence.
+    """
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 2 or x.shape[1] != len(BASES) or x.shape[0] == 0:
+        raise ValueError(f"x must be one one-hot sequence of shape (L, 4), got {describe(x)}")
+    if not callable(score):
+        raise TypeError(f"score must be a function of a batch (m, L, 4), got {describe(score)}")
+    length = x.shape[0]
+    batch = np.repeat(x[None], length * len(BASES) + 1, axis=0)  # the original comes last
+    for j in range(length):
+        for c in range(len(BASES)):
+            row = batch[j * len(BASES) + c]
+            row[j] = 0.0
+            row[j, c] = 1.0
+    scores = np.asarray(score(batch), dtype=np.float64).reshape(-1)
+    if scores.shape != (len(batch),):
+        raise ValueError(f"score must return one number per sequence, shape ({len(batch)},), "
+                         f"got shape {np.shape(scores)}")
+    delta = (scores[:-1] - scores[-1]).reshape(length, len(BASES))
+    delta[x == 1.0] = 0.0  # exactly 0 where nothing changed
+    return delta
 
 
 def highlight_motif(sequence: str, start: int, length: int = len(MOTIF)) -> str:

@@ -6,7 +6,11 @@
 - :func:`plot_confusion_matrix`: true class in rows, predicted class in columns;
 - :func:`plot_sequence_logo`: a (length, 4) matrix (a saliency map, a filter) as a sequence
   logo, with the planted motif marked;
-- :func:`plot_filter_logos`: the first convolution's filters as logos.
+- :func:`plot_filter_logos`: the first convolution's filters as logos;
+- :func:`plot_filter_sliding`: one filter sliding over a one-hot matrix (weight sharing), and
+  the score it gives at every start;
+- :func:`plot_position_weights`: a (length, 4) weight matrix (e.g. logistic regression's
+  coefficients) as a heat map, positions along the x axis.
 
 Logos are drawn with logomaker (Tareen & Kinney, 2020), imported only when a logo is drawn, so
 the rest works without it (``pip install logomaker``; Colab does not ship it). Nothing here
@@ -300,3 +304,124 @@ def plot_filter_logos(kernel, n_filters: int = 8, *, order=None, axes=None) -> n
         plot_sequence_logo(kernel[:, :, k], ax=ax, title=f"filter {k}", ylabel="weight")
         ax.set_xlabel("position in the filter")
     return axes[: len(order)]
+
+
+def _one_hot_image(ax: Axes, x: np.ndarray) -> None:
+    """A (length, 4) one-hot matrix drawn as 4 rows (A, C, G, T) by length columns."""
+    ax.imshow(x.T, cmap="Greys", vmin=0, vmax=1.6, aspect="auto", interpolation="nearest")
+    ax.set_yticks(range(len(BASES)), list(BASES))
+    ax.set_ylabel("base")
+
+
+def plot_filter_sliding(x, weights, *, starts=(0, 12, 26), motif_start: int | None = None,
+                        axes=None) -> np.ndarray:
+    """One convolution filter sliding over a one-hot sequence: the same weights at every
+    window (weight sharing), and the window score z_i = sum_k,c x[i + k, c] w[k, c].
+
+    Parameters
+    ----------
+    x : array-like, shape (length, 4)
+        A one-hot sequence, columns A, C, G, T.
+    weights : array-like, shape (width, 4)
+        One filter (no bias drawn: it shifts every score alike).
+    starts : sequence of int
+        Windows to outline on the one-hot matrix (each 0 … length - width).
+    motif_start : int, optional
+        First position of the planted motif, shaded in both panels.
+    axes : two matplotlib Axes, optional
+        Where to draw the matrix and the scores; a new figure when None.
+
+    Returns
+    -------
+    np.ndarray of 2 matplotlib Axes (one-hot matrix, window scores)
+    """
+    x = _matrix(x, "x")
+    weights = _matrix(weights, "weights")
+    length, width = x.shape[0], weights.shape[0]
+    if width > length:
+        raise ValueError(f"the filter (width {width}) must fit in the sequence (length "
+                         f"{length})")
+    starts = [check_int(s, "starts", minimum=0) for s in starts]
+    if any(s > length - width for s in starts):
+        raise ValueError(f"starts must be 0 … {length - width} so that the window fits, got "
+                         f"{starts}")
+    windows = np.lib.stride_tricks.sliding_window_view(x, width, axis=0)  # (n, 4, width)
+    scores = np.einsum("nck,kc->n", windows, weights)
+    if axes is None:
+        _, axes = plt.subplots(2, 1, figsize=(12, 4.6), sharex=True,
+                               gridspec_kw={"height_ratios": [1, 1.1]})
+    axes = np.asarray(axes, dtype=object).reshape(-1)
+    if len(axes) != 2 or not all(isinstance(a, Axes) for a in axes):
+        raise TypeError(f"axes must be two matplotlib Axes, got {describe(axes)}")
+    top, bottom = axes
+    _one_hot_image(top, x)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for k, start in enumerate(starts):
+        color = colors[k % len(colors)]
+        top.add_patch(plt.Rectangle((start - 0.5, -0.5), width, len(BASES), fill=False,
+                                    edgecolor=color, linewidth=2.2))
+        top.annotate(f"window at {start}: the same {width} × 4 weights",
+                     (start + width / 2 - 0.5, -0.6), ha="center", va="bottom",
+                     fontsize="small", color=color, annotation_clip=False)
+        bottom.plot([start], [scores[start]], "o", color=color, markersize=9, zorder=3)
+    bottom.plot(np.arange(len(scores)), scores, ".-", color="black", label="window score")
+    if motif_start is not None and motif_start >= 0:
+        for ax in axes:
+            ax.axvspan(motif_start - 0.5, motif_start + width - 0.5, color=MOTIF_COLOR,
+                       zorder=-1 if ax is bottom else 2, alpha=1 if ax is bottom else 0.35)
+        bottom.annotate("motif", (motif_start, scores[motif_start]), xytext=(8, -4),
+                        textcoords="offset points", fontsize="small")
+    top.set_title("One filter slides along the one-hot sequence (4 rows × "
+                  f"{length} positions)", pad=18)
+    bottom.set_xlabel("window start i (0-based)")
+    bottom.set_ylabel("score $z_i$")
+    bottom.set_title("The filter's score at every start: it peaks where the motif is")
+    bottom.grid(alpha=0.3)
+    bottom.set_xlim(-0.6, length - 0.4)
+    return axes
+
+
+def plot_position_weights(weights, ax=None, *, title: str | None = None,
+                          label: str = "coefficient", motif_start: int | None = None,
+                          motif_length: int = len(MOTIF)) -> Axes:
+    """A weight per position and base as a heat map: bases A, C, G, T in rows, positions in
+    columns, a diverging colour scale centred on 0.
+
+    Parameters
+    ----------
+    weights : array-like, shape (length, 4) or (4 * length,)
+        E.g. logistic regression's coefficients on the flattened one-hot input (feature
+        4 j + c is position j, base c).
+    ax : matplotlib Axes, optional
+    title : str, optional
+    label : str
+        What the colour bar shows.
+    motif_start : int, optional
+        Outline a motif window starting there.
+    motif_length : int
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    values = as_real_array(weights, "weights")
+    if values.ndim == 1:
+        if values.size % len(BASES) or values.size == 0:
+            raise ValueError(f"weights of shape ({values.size},) must have 4 entries per "
+                             f"position")
+        values = values.reshape(-1, len(BASES))
+    values = _matrix(values, "weights")
+    length = values.shape[0]
+    ax = new_axes(ax, figsize=(max(8.0, 0.22 * length), 2.6))
+    limit = float(np.max(np.abs(values))) or 1.0
+    image = ax.imshow(values.T, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto",
+                      interpolation="nearest")
+    ax.figure.colorbar(image, ax=ax, label=label, fraction=0.04, pad=0.01)
+    ax.set_yticks(range(len(BASES)), list(BASES))
+    ax.set_ylabel("base")
+    ax.set_xlabel("position in the sequence (0-based)")
+    if motif_start is not None and motif_start >= 0:
+        ax.add_patch(plt.Rectangle((motif_start - 0.5, -0.5), motif_length, len(BASES),
+                                   fill=False, edgecolor="black", linewidth=1.5))
+    ax.set_title(title or f"Weights per position and base ({length} × 4)")
+    return ax

@@ -268,3 +268,36 @@ def test_top_positions_in_motif():
 def test_highlight_motif():
     assert g.highlight_motif("AACGTT", 2, 2) == "AA[CG]TT"
     assert g.highlight_motif("AACGTT", -1) == "AACGTT"
+
+
+def test_find_motif_starts_matches_the_planted_positions():
+    data = g.make_motif_dataset(n_positive=20, n_negative=20, seed=5)
+    assert np.array_equal(g.find_motif_starts(data.sequences), data.starts)
+    assert g.find_motif_starts(["acgtacgt", "TTTT" * 2], motif="gta").tolist() == [2, -1]
+    with pytest.raises(ValueError, match="motif must be made of the letters A, C, G, T"):
+        g.find_motif_starts(["ACGT"], motif="ANG")
+
+
+def test_in_silico_mutagenesis_of_a_linear_score_is_the_weight_difference():
+    rng = np.random.default_rng(0)
+    weights = rng.normal(size=(7, 4))
+    x = np.eye(4)[rng.integers(0, 4, size=7)]
+    calls = []
+
+    def score(batch):  # (m, 7, 4) -> (m,)
+        calls.append(batch.shape)
+        return np.einsum("mlc,lc->m", batch, weights)
+
+    delta = g.in_silico_mutagenesis(score, x)
+    present = (weights * x).sum(axis=1, keepdims=True)
+    assert delta.shape == (7, 4) and delta.dtype == np.float64
+    np.testing.assert_allclose(delta, weights - present, atol=1e-5)
+    assert np.all(delta[x == 1] == 0.0)
+    assert calls == [(29, 7, 4)]  # one batch: 3 L + 1 sequences, each base at each position
+    x_n = x.copy()
+    x_n[3] = 0.0  # an N: every base is a substitution
+    np.testing.assert_allclose(g.in_silico_mutagenesis(score, x_n)[3], weights[3], atol=1e-5)
+    with pytest.raises(ValueError, match=r"shape \(L, 4\)"):
+        g.in_silico_mutagenesis(score, x[None])
+    with pytest.raises(ValueError, match="one number per sequence"):
+        g.in_silico_mutagenesis(lambda batch: batch.sum(axis=1), x)

@@ -116,3 +116,27 @@ def test_filter_logos_follow_the_order_given():
         gp.plot_filter_logos(kernel, order=[32])
     with pytest.raises(ValueError, match=r"shape \(width, 4, n_filters\)"):
         gp.plot_filter_logos(np.zeros((12, 5, 2)))
+
+
+def test_filter_sliding_draws_the_same_window_and_its_scores():
+    x = np.eye(4)[[0, 1, 2, 3, 1, 2, 0, 0, 3, 1]]
+    weights = x[4:7] - 0.25  # a filter that matches positions 4-6 exactly
+    top, bottom = gp.plot_filter_sliding(x, weights, starts=(0, 4), motif_start=4)
+    assert _labelled(bottom) and top.get_ylabel() == "base"
+    assert len([p for p in top.patches if p.get_width() == 3]) >= 2  # the windows outlined
+    scores = bottom.get_lines()[-1].get_ydata()
+    assert len(scores) == 8 and int(np.argmax(scores)) == 4
+    np.testing.assert_allclose(scores[4], 3 * 0.75)
+    with pytest.raises(ValueError, match="starts must be 0 … 7"):
+        gp.plot_filter_sliding(x, weights, starts=(8,))
+
+
+def test_position_weights_heat_map_has_bases_in_rows():
+    coefficients = np.arange(200, dtype=float) - 100  # feature 4 j + c
+    ax = gp.plot_position_weights(coefficients, title="logistic regression")
+    image = ax.get_images()[0].get_array()
+    assert image.shape == (4, 50) and image[2, 3] == coefficients[4 * 3 + 2]
+    assert [t.get_text() for t in ax.get_yticklabels()] == list("ACGT")
+    assert _labelled(ax)
+    with pytest.raises(ValueError, match="4 entries per position"):
+        gp.plot_position_weights(np.ones(7))
