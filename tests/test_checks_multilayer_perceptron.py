@@ -113,6 +113,16 @@ def test_public_collapse_and_xor_checks_catch_mistakes(capsys):
     assert "should be one of linear, sigmoid, tanh, relu, softmax, got 'step'" in out
 
 
+def test_public_xor_check_reads_the_notebook_and_names_a_network_not_written_yet(capsys):
+    public.check_xor_params_in({"XOR_PARAMS": ref.XOR_PARAMS})
+    assert "all 5 passed" in capsys.readouterr().out
+    with pytest.raises(PublicCheckError):
+        public.check_xor_params_in({})
+    out = capsys.readouterr().out
+    assert "XOR_PARAMS is not defined yet: write it in the exercise cell above" in out
+    assert "NameError" not in out
+
+
 def test_public_check_reports_a_stub_without_crashing(capsys):
     def stub(X, params):
         raise NotImplementedError()
