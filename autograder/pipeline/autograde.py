@@ -3,8 +3,9 @@
 SQLite is not safe for concurrent writers, so every job gets ``.work/runs/S/A/``: a copy of
 the config, of the template gradebook (no submissions) and of the intake'd submission, and
 runs ``nbgrader autograde A --student S --force`` there. Jobs run in a thread pool (``--jobs``
-workers, one nbgrader process each) with a progress bar; their gradebooks are merged into
-OUT's gradebook afterwards, one at a time (see merge.py).
+workers, one nbgrader process each), or on a Dask cluster (dask_engine.py), with progress per
+assignment (progress.py); their gradebooks are merged into OUT's gradebook afterwards, one at
+a time (see merge.py).
 
 A job that breaks (kernel died, wall-clock limit, nbgrader error) does not stop the run: its
 submission scores 0 everywhere, with the reason as message. A job whose inputs did not change
@@ -36,13 +37,16 @@ from autograder.pipeline.intake import SubmissionIntake
 from autograder.pipeline.messages import notebook_messages
 from autograder.pipeline.workspace import COURSE_ID, Workspace, sha256_of_files, source_files
 
-# Failure kinds. The first three are the submission's doing; the others mean grading broke.
+# Failure kinds. STUDENT_FAILURES are the submission's doing; the others mean grading broke.
 TIMEOUT = "timeout"
 KERNEL_DIED = "kernel_died"
 UNRESPONSIVE = "unresponsive"
 NBGRADER_ERROR = "nbgrader_error"
 PIPELINE_ERROR = "pipeline_error"
-STUDENT_FAILURES = (TIMEOUT, KERNEL_DIED, UNRESPONSIVE)
+# The Dask worker grading it died each time (dask_engine.py): zeros, and graded again by the
+# next run rather than reused.
+WORKER_LOST = "worker_lost"
+STUDENT_FAILURES = (TIMEOUT, KERNEL_DIED, UNRESPONSIVE, WORKER_LOST)
 
 GRADED = "graded"  # nbgrader autograded it
 NO_NOTEBOOK = "no_notebook"  # nothing gradable was handed in: zeros, nbgrader not run
@@ -107,7 +111,7 @@ def cached_result(ws: Workspace, student: str, assignment: str, fp: str,
         result = JobResult.load(path)
     except (ValueError, TypeError, OSError):
         return None
-    if result.fingerprint != fp or result.broke_grading:
+    if result.fingerprint != fp or result.broke_grading or result.failure_kind == WORKER_LOST:
         return None
     autograded = ws.autograded / student / assignment
     if result.state != NO_NOTEBOOK and not all(
@@ -265,8 +269,9 @@ def _safe_run_job(ws, intake, fp, cell_timeout, **kwargs) -> JobResult | None:
 def run_jobs(ws: Workspace, todo: list[tuple[SubmissionIntake, str, float | None]], *,
              workers: int, submission_timeout: float, progress: bool = True,
              sandbox: bool = True) -> list[JobResult]:
-    """Run the jobs ``todo`` ([(intake, fingerprint, cell time limit)]), ``workers`` at a time."""
-    from tqdm.auto import tqdm
+    """Run the jobs ``todo`` ([(intake, fingerprint, cell time limit)]), ``workers`` at a time,
+    with progress per assignment (progress.py) unless ``progress`` is False."""
+    from autograder.pipeline.progress import Progress
 
     if not todo:
         return []
@@ -277,21 +282,30 @@ def run_jobs(ws: Workspace, todo: list[tuple[SubmissionIntake, str, float | None
     results = []
     _interrupted.clear()
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="autograde")
+    bar = Progress(job_totals(todo), enabled=progress)
     try:
-        futures = [pool.submit(_safe_run_job, ws, intake, fp, timeout, **kwargs)
-                   for intake, fp, timeout in todo]
-        with tqdm(total=len(futures), desc="autograde", unit="submission",
-                  disable=not progress, dynamic_ncols=True) as bar:
-            for future in as_completed(futures):
-                result = future.result()
-                if result is not None:
-                    results.append(result)
-                    bar.set_postfix_str(f"{result.student}/{result.assignment}", refresh=False)
-                bar.update(1)
+        futures = {pool.submit(_safe_run_job, ws, intake, fp, timeout, **kwargs): intake
+                   for intake, fp, timeout in todo}
+        for future in as_completed(futures):
+            result = future.result()
+            intake = futures[future]
+            if result is not None:
+                results.append(result)
+            bar.done(intake.assignment_id, intake.student_id)
     except BaseException:
         _interrupted.set()
         runner.kill_all_running()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
+    finally:
+        bar.close()
     pool.shutdown(wait=True)
     return results
+
+
+def job_totals(todo) -> dict[str, int]:
+    """assignment -> how many of the jobs ``todo`` grade it, in the order first met."""
+    totals: dict[str, int] = {}
+    for intake, _fp, _timeout in todo:
+        totals[intake.assignment_id] = totals.get(intake.assignment_id, 0) + 1
+    return totals

@@ -1,4 +1,5 @@
-"""Command line of the instructor side: ``python -m autograder {grade,release,demo,mutants}``.
+"""Command line of the instructor side:
+``python -m autograder {grade,release,publish,demo,mutants}``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from autograder import ASSIGNMENTS, REPO_ROOT
 from autograder.pipeline import autograde, runner
 from autograder.pipeline.grade import EXIT_BROKEN, GradingError, grade
 from autograder.pipeline.workspace import WorkspaceError
+from autograder.publish import PublishError, sync_solutions, through
 
 EXIT_USAGE = 2
 
@@ -20,8 +22,17 @@ def release(assignments=None, *, release_dir: Path | None = None, echo=print) ->
     """``nbgrader generate_assignment <id> --force`` with autograder/nbgrader_config.py for every
     assignment: solutions/<id>/ -> notebooks/<id>/. Returns an exit status.
 
-    ``release_dir`` (for tests) writes the release and its gradebook there instead.
+    First the setup cell and "Open in Colab" badge of each source notebook are written from
+    course_location.toml (``autograder.publish.sync_solutions``; a no-op when they already
+    are), so students and the grader see the same cell. ``release_dir`` (for tests and
+    ``publish``) writes the release and its gradebook there instead.
     """
+    try:
+        for path in sync_solutions(assignments=assignments or ASSIGNMENTS):
+            echo(f"setup cell and badge written from course_location.toml: {path}")
+    except PublishError as exc:
+        echo(f"course_location.toml: {exc}")
+        return EXIT_BROKEN
     # nbgrader has no --config flag; the app's config_file takes the path without ".py" (with
     # it, nbgrader loads the file but also warns that it found no config file).
     config = REPO_ROOT / "autograder" / "nbgrader_config"
@@ -84,6 +95,14 @@ def parser() -> argparse.ArgumentParser:
         q.add_argument("--fresh", action="store_true",
                        help="grade everything again, ignoring results of earlier runs in OUT")
         q.add_argument("--no-progress", action="store_true", help="no progress bar")
+        q.add_argument("--dask", metavar="ADDRESS",
+                       help="grade on a Dask cluster: a scheduler address (tcp://host:8786), "
+                            "a scheduler file, or local:N for N local workers (instead of "
+                            "--jobs; see README)")
+        q.add_argument("--db", metavar="URL",
+                       help="also keep the gradebook on this database (an SQLAlchemy URL, "
+                            "e.g. postgresql+psycopg://user@host/db), so several graders "
+                            "use formgrader on one gradebook")
         q.add_argument("--unsafe-no-sandbox", action="store_true",
                        help="run student code without the sandbox (only where none can be "
                             "made, and only for submissions you trust)")
@@ -98,7 +117,21 @@ def parser() -> argparse.ArgumentParser:
                    help="grade only this assignment (repeatable; default: all)")
     grading_options(g)
 
-    sub.add_parser("release", help="regenerate notebooks/ from solutions/ with nbgrader")
+    r = sub.add_parser("release", help="regenerate notebooks/ from solutions/ with nbgrader")
+    r.add_argument("--through", metavar="NN",
+                   help="only notebooks 01..NN (release notebook k+1 after notebook k's "
+                        "deadline: its provided cells carry k's answers)")
+
+    pub = sub.add_parser("publish", help="write the student distribution (notebooks, course "
+                                         "package, README, licence) into DEST",
+                         description="Write DEST, a folder to push as the public student "
+                                     "repository: released notebooks 01..NN, the course "
+                                     "package at VERSION, a README with Colab badges, the "
+                                     "licence. Never solutions, autograder, hidden tests.")
+    pub.add_argument("dest", type=Path)
+    pub.add_argument("--version", required=True,
+                     help="X.Y.Z, the version in course_location.toml")
+    pub.add_argument("--through", metavar="NN", help="only notebooks 01..NN (default: all)")
 
     d = sub.add_parser("demo", help="release, write the demo class of submissions into "
                                     "OUT/demo_class and grade it into OUT")
@@ -136,7 +169,7 @@ def _grade(args, submissions: Path, assignments=None) -> int:
     result = grade(submissions, args.out, jobs=args.jobs, assignments=assignments,
                    cell_timeout=args.cell_timeout, submission_timeout=args.timeout,
                    fresh=args.fresh, progress=not args.no_progress,
-                   sandbox=not args.unsafe_no_sandbox,
+                   sandbox=not args.unsafe_no_sandbox, dask=args.dask, db_url=args.db,
                    echo=lambda m: print(m, file=sys.stderr, flush=True))
     print(result.render())
     return result.exit_code
@@ -147,7 +180,13 @@ def main(argv=None) -> int:
     os.environ.setdefault("MPLBACKEND", "Agg")
     try:
         if args.command == "release":
-            return release()
+            return release(through(args.through))
+        if args.command == "publish":
+            from autograder.publish import publish, tree
+
+            publish(args.dest, args.version, args.through)
+            print(tree(args.dest))
+            return 0
         if args.command == "grade":
             unknown = [a for a in args.assignments or () if a not in ASSIGNMENTS]
             if unknown:
@@ -172,6 +211,9 @@ def main(argv=None) -> int:
     except WorkspaceError as exc:  # nbgrader could not set up the course root
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BROKEN
+    except PublishError as exc:  # bad --version or --through, or a leak found
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted; run the same command again to resume", file=sys.stderr)
         return 130

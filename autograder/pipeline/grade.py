@@ -68,7 +68,7 @@ def grade(submissions_dir, out, *, jobs: int = 1, assignments=None, solutions_di
           cell_timeout: float | None = None,
           submission_timeout: float = autograde.DEFAULT_SUBMISSION_TIMEOUT,
           fresh: bool = False, progress: bool = True, sandbox: bool = True,
-          echo=print) -> GradeRun:
+          dask: str | None = None, db_url: str | None = None, echo=print) -> GradeRun:
     """Grade ``submissions_dir`` (``<student>/<assignment>/<notebook>.ipynb``) into ``out``.
 
     ``assignments`` and ``solutions_dir`` default to the course's (``autograder.ASSIGNMENTS``,
@@ -76,9 +76,37 @@ def grade(submissions_dir, out, *, jobs: int = 1, assignments=None, solutions_di
     ``Execute.timeout``, grading_settings.cell_timeout); ``submission_timeout`` limits each
     submission's whole run. ``sandbox`` False runs student code without the sandbox
     (``--unsafe-no-sandbox``); otherwise grading refuses to start where no sandbox can be
-    made. ``fresh`` ignores results of earlier runs in ``out``. ``echo``
-    receives progress notes.
+    made. ``fresh`` ignores results of earlier runs in ``out``. ``dask`` (a scheduler
+    address, a scheduler file or ``local:N``) grades on a Dask cluster instead of ``jobs``
+    local processes (dask_engine.py); ``db_url`` (an SQLAlchemy URL) also keeps the gradebook
+    on that database, where formgrader and nbgrader export read it (server_gradebook.py).
+    ``echo`` receives progress notes.
     """
+    if db_url is not None:
+        raise GradingError("--db is not available yet")
+    cluster = None
+    if dask is not None:
+        from autograder.pipeline.dask_engine import Cluster, DaskUnavailable
+
+        try:
+            cluster = Cluster(dask)
+        except (DaskUnavailable, ValueError) as exc:
+            raise GradingError(str(exc)) from None
+        where = cluster.dashboard
+        echo(f"Dask cluster {dask}: {cluster.workers()} worker(s)"
+             + (f"; dashboard {where}" if where else ""))
+    try:
+        return _grade(submissions_dir, out, jobs=jobs, assignments=assignments,
+                      solutions_dir=solutions_dir, cell_timeout=cell_timeout,
+                      submission_timeout=submission_timeout, fresh=fresh, progress=progress,
+                      sandbox=sandbox, cluster=cluster, db_url=db_url, echo=echo)
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _grade(submissions_dir, out, *, jobs, assignments, solutions_dir, cell_timeout,
+           submission_timeout, fresh, progress, sandbox, cluster, db_url, echo) -> GradeRun:
     start = time.monotonic()
     if sandbox:
         from autograder.sandbox.bwrap import probe
@@ -177,11 +205,24 @@ def grade(submissions_dir, out, *, jobs: int = 1, assignments=None, solutions_di
         else:
             todo.append((record, fp, timeouts[a]))
     run.reused = len(results)
-    echo(f"Autograding {len(todo)} submission(s) with {jobs} job(s)"
+    engine = f"{jobs} job(s)" if cluster is None else f"Dask ({cluster.target})"
+    echo(f"Autograding {len(todo)} submission(s) with {engine}"
          + (f" ({run.reused} unchanged since the last run)" if run.reused else "") + " ...")
-    for result in autograde.run_jobs(ws, todo, workers=jobs, progress=progress,
-                                     submission_timeout=submission_timeout,
-                                     sandbox=sandbox):
+    if cluster is None:
+        finished = autograde.run_jobs(ws, todo, workers=jobs, progress=progress,
+                                  submission_timeout=submission_timeout, sandbox=sandbox)
+    else:
+        from autograder.pipeline.dask_engine import run_jobs as run_on_dask
+        from autograder.pipeline.progress import Progress
+
+        bar = Progress(autograde.job_totals(todo), enabled=progress)
+        try:
+            finished = run_on_dask(cluster, ws, todo, submission_timeout=submission_timeout,
+                               sandbox=sandbox,
+                               on_done=lambda r: bar.done(r.assignment, r.student))
+        finally:
+            bar.close()
+    for result in finished:
         results[result.student, result.assignment] = result
     run.graded = len(results) - run.reused
     tick("intake+autograde")
