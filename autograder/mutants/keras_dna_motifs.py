@@ -60,6 +60,22 @@ ONE_HOT = [
                 "    codes = {'A': 0, 'C': 1, 'G': 2, 'T': 3}\n"
                 "    return np.array([[codes[b] for b in s.upper()] for s in sequences])"),
             False, "returns integer codes 0-3, shape (n, L), instead of one-hot vectors"),
+    Variant(A, "one_hot_encode", "upper-cases-the-list-in-place",
+            _one_hot(
+                "    for i, sequence in enumerate(sequences):\n"
+                "        sequences[i] = sequence.upper()  # modifies the caller's list\n"
+                "    columns = {'A': 0, 'C': 1, 'G': 2, 'T': 3}\n"
+                "    if len({len(s) for s in sequences}) > 1:\n"
+                "        raise ValueError('sequences of unequal length')\n"
+                "    X = np.zeros((len(sequences), len(sequences[0]), 4), dtype=np.float32)\n"
+                "    for i, sequence in enumerate(sequences):\n"
+                "        for j, base in enumerate(sequence):\n"
+                "            if base in columns:\n"
+                "                X[i, j, columns[base]] = 1.0\n"
+                "            elif base != 'N':\n"
+                "                raise ValueError(f'invalid letter {base!r}')\n"
+                "    return X"), False,
+            "right values, but upper-cases the caller's list in place"),
     Variant(A, "one_hot_encode", "lookup-table",
             _one_hot(
                 "    if len({len(s) for s in sequences}) != 1:\n"
@@ -172,9 +188,14 @@ BUILD = [
             "    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),\n"
             "                  loss=keras.losses.SparseCategoricalCrossentropy(),\n"
             "                  metrics=['accuracy'])\n"
-            "    return model\n", True,
-            "the functional API, with optimizer and loss objects"),
-    Variant(A, "build_motif_model", "add-and-activation-layers",
+            "    return model\n", False,
+            "the functional API: the same layers, but model.layers starts with the InputLayer, "
+            "so section 8's saliency recipe breaks"),
+    Variant(A, "build_motif_model", "separate-softmax-layer",
+            _build(_replace(5, "keras.layers.Dense(2)") + ["keras.layers.Softmax()"]), False,
+            "the softmax as a layer of its own: the last layer has no kernel for the saliency "
+            "recipe"),
+    Variant(A, "build_motif_model", "add-aliases-and-relu-layer",
             "def build_motif_model(sequence_length):\n"
             "    model = keras.Sequential()\n"
             "    model.add(keras.Input(shape=(sequence_length, 4)))\n"
@@ -183,13 +204,13 @@ BUILD = [
             "    model.add(keras.layers.Flatten())\n"
             "    model.add(keras.layers.Dense(16))\n"
             "    model.add(keras.layers.ReLU())\n"
-            "    model.add(keras.layers.Dense(2))\n"
-            "    model.add(keras.layers.Activation('softmax'))\n"
-            "    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy',\n"
+            "    model.add(keras.layers.Dense(2, activation='softmax'))\n"
+            "    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),\n"
+            "                  loss=keras.losses.SparseCategoricalCrossentropy(),\n"
             "                  metrics=['accuracy'])\n"
             "    return model\n", True,
-            "model.add, the layer aliases Convolution1D / MaxPool1D, and the activations as "
-            "separate layers"),
+            "model.add, the layer aliases Convolution1D / MaxPool1D, the hidden ReLU as a "
+            "layer of its own, optimizer and loss objects"),
     Variant(A, "build_motif_model", "no-input-layer",
             _build(_LAYERS[1:]), True,
             "no keras.Input: Keras builds the model on first use (the checks build it)"),
@@ -304,6 +325,21 @@ SALIENCY = [
     Variant(A, "saliency_map", "not-watched",
             _saliency(watch=""), False,
             "forgets tape.watch: the gradient with respect to a constant is None"),
+    Variant(A, "saliency_map", "edits-the-output-layer",
+            "def saliency_map(model, x):\n"
+            "    last = model.layers[-1]\n"
+            "    W, b = last.get_weights()\n"
+            "    last.set_weights([W - W[:, :1], b - b[:1]])  # z0 = 0, so z1 is the log-odds\n"
+            "    x = tf.convert_to_tensor(np.asarray(x, dtype=np.float32)[None])\n"
+            "    with tf.GradientTape() as tape:\n"
+            "        tape.watch(x)\n"
+            "        hidden = x\n"
+            "        for layer in model.layers[:-1]:\n"
+            "            hidden = layer(hidden)\n"
+            "        score = tf.matmul(hidden, last.kernel)[:, 1] + last.bias[1]\n"
+            "    return (tape.gradient(score, x) * x)[0].numpy()\n", False,
+            "right values, but subtracts column 0 from the output layer's weights and leaves "
+            "them so: the model is changed"),
     Variant(A, "saliency_map", "log-probability-ratio",
             "def saliency_map(model, x):\n"
             "    x = tf.constant(np.asarray(x, dtype='float32')[None])\n"

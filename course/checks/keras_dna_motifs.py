@@ -4,14 +4,19 @@
   zeros) and the errors it must raise.
 - ``build_motif_model``: the architecture layer by layer (class, filters, kernel and pool
   sizes, units, activations, output shapes), the parameter count 6,226 and the compiled loss,
-  optimizer and metric. The first layer that differs is reported.
+  optimizer and metric. The first layer that differs is reported. The model must be a
+  ``keras.Sequential`` whose last layer is the ``Dense(2, softmax)`` itself: the notebook's
+  saliency recipe calls ``model.layers[:-1]`` in turn and then reads the last layer's kernel
+  (a functional model lists its InputLayer among its layers; an ``Activation`` layer has no
+  kernel).
 - ``train_motif_model``: behaviour on a small task built so that the answer is known: its
   validation rows (the last quarter) are labelled the other way round, so the validation loss
   is lowest after the first epoch and early stopping with patience 5 must stop after 6 epochs
   and bring back the first epoch's weights. The task is easy, so those weights classify fresh
   data well.
 - ``saliency_map``: a model whose pre-softmax scores are a linear function of the input, so
-  the gradient is known exactly: for z = x W + b, d(z1 - z0)/dx = W[:, 1] - W[:, 0].
+  the gradient is known exactly: for z = x W + b, d(z1 - z0)/dx = W[:, 1] - W[:, 0]. The
+  model's weights must be the same after the call (they are put back if not).
 
 The helpers that describe what is expected (``architecture_problem``, ``compile_problems``,
 ``easy_training_task``, ``training_outcomes``) are shared with the hidden tests, which run
@@ -40,6 +45,8 @@ EPOCH_CAP = 10
 TRAIN_TIME_LIMIT = 30.0  # seconds for one call of train_motif_model on a small task
 BUILD_TIME_LIMIT = 15.0
 SALIENCY_TIME_LIMIT = 10.0
+LAYOUT_DESCRIPTION = ("a keras.Sequential whose last layer is the Dense(2, softmax) itself "
+                      "(the saliency recipe of section 8 needs it)")
 
 
 def keras_modules():
@@ -251,6 +258,29 @@ def architecture_problem(model, sequence_length: int) -> str | None:
     return None
 
 
+def layout_problem(model) -> str | None:
+    """Why ``model`` does not fit the notebook's saliency recipe, or None.
+
+    Section 8 computes the pre-softmax scores by calling ``model.layers[:-1]`` in turn and
+    then ``hidden @ model.layers[-1].kernel + bias``. That needs a ``keras.Sequential`` (a
+    functional ``keras.Model`` lists its InputLayer among ``model.layers``) whose last layer
+    is the ``Dense(2)`` with the softmax as its own activation (a separate ``Activation``
+    layer has no kernel)."""
+    keras, _ = keras_modules()
+    if not isinstance(model, keras.Sequential):
+        return (f"the model should be a keras.Sequential (section 8 calls model.layers in "
+                f"turn; a {type(model).__name__} model lists its input layer among them), got "
+                f"{describe(model)}")
+    layers = list(model.layers)
+    last = layers[-1] if layers else None
+    name, config = _layer_summary(last) if last is not None else ("nothing", {})
+    if name != "Dense" or config.get("activation") != "softmax":
+        return (f"the last layer should be Dense(2, activation='softmax') itself (section 8 "
+                f"reads its kernel and bias), got {_describe_layer(name, config)}: give the "
+                f"softmax as the Dense layer's activation, not as a layer of its own")
+    return None
+
+
 def _loss_problem(loss) -> str | None:
     keras, _ = keras_modules()
     wanted = "sparse categorical cross-entropy (loss='sparse_categorical_crossentropy')"
@@ -329,8 +359,10 @@ def check_build_motif_model(build_motif_model) -> None:
             problem = architecture_problem(model, 50)
         report.check("layers for 50 bp: Conv1D(32, 12) -> MaxPooling1D(4) -> Flatten -> "
                      "Dense(16, relu) -> Dense(2, softmax), 6,226 parameters", problem)
-        for description, failure in (compile_problems(model) if model is not None and
-                                     model_problem(model, 50) is None else []):
+        usable = model is not None and model_problem(model, 50) is None
+        report.check(LAYOUT_DESCRIPTION, layout_problem(model) if usable else
+                     f"not checked: {problem or 'the model cannot be used'}")
+        for description, failure in (compile_problems(model) if usable else []):
             report.check(description, failure)
     report.finish()
 
@@ -521,13 +553,36 @@ def linear_softmax_model(weights: np.ndarray, bias: np.ndarray):
     return model
 
 
+def weights_problem(model, before: list, call: str) -> str | None:
+    """None if ``model``'s weights equal ``before`` (a list of arrays), else a message; the
+    weights are put back, so that one call cannot spoil the next ones."""
+    try:
+        after = [np.asarray(w) for w in model.get_weights()]
+    except Exception as exc:
+        return f"cannot read the model's weights after {call} ({type(exc).__name__}: {exc})"
+    changed = len(after) != len(before) or any(
+        a.shape != b.shape or not np.array_equal(a, b) for a, b in zip(after, before))
+    if not changed:
+        return None
+    try:
+        model.set_weights(before)
+    except Exception:
+        pass
+    return (f"{call} changed the model's weights; it must not change the model (compute the "
+            f"scores from the weights, do not edit them)")
+
+
 def saliency_problem(saliency_map, model, x, expected, call: str, *, rtol=1e-3) -> str | None:
-    """Call ``saliency_map(model, x)`` (x must come back unchanged) and compare."""
+    """Call ``saliency_map(model, x)`` (x must come back unchanged, and the model's weights)
+    and compare."""
+    before = [np.array(w, copy=True) for w in model.get_weights()]
     result = call_safely(lambda x: saliency_map(model, x), x, arg_names=["x"],
                          time_limit=SALIENCY_TIME_LIMIT)
     problem = result.problem(call)
     if problem is None and result.mutated:
         problem = f"{call} modified x; it must not"
+    if not result.timed_out:
+        problem = weights_problem(model, before, call) or problem
     if problem is None:
         scale = float(np.max(np.abs(expected))) if np.size(expected) else 1.0
         problem = compare(result.value, expected, what=call, rtol=rtol, atol=1e-4 * scale)
