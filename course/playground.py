@@ -2,8 +2,7 @@
 
 TensorFlow Playground (Smilkov & Carter, 2016, playground.tensorflow.org) trains a small
 network in the browser on four two-dimensional data sets and shows, as it learns, the network's
-output over the plane and the training and test loss. This module does the same with the
-course's own NumPy network (:mod:`course.network`):
+output over the plane and the training and test loss. This module does the same in NumPy:
 
 - pure functions hold the logic, testable without a browser: :func:`validate_config`,
   :func:`feature_matrix`, :func:`make_data`, :func:`start` and :func:`train` (the training
@@ -12,11 +11,14 @@ course's own NumPy network (:mod:`course.network`):
   and 8 both provide), and :func:`show_playground` displays them, or draws the static figure
   where widgets cannot work (no ipywidgets, no kernel, or nbgrader running the notebook).
 
-Differences from the Playground: the output is a sigmoid unit trained with binary cross-entropy
-on labels 0/1 (the Playground uses a tanh output, labels ±1 and the squared error), weights
-start from the network's He/LeCun normal initialization, and an "epoch" is one pass over the
-training data in mini-batches. Regularization follows the Playground: L2 adds
-(λ/2) Σ w² to the loss (gradient λw), L1 adds λ Σ |w| (gradient λ sign w), on weights only.
+The network is the Playground's, not the course's exercises: a tanh output unit trained on
+labels ±1 with the squared error ½(output − label)², the training points visited in the same
+(once shuffled) order every epoch, one step per mini-batch with the batch's mean gradient.
+Regularization is the Playground's too, applied as a separate step after each data step, on
+weights only: L2 moves each weight by −lr·λ·w (the penalty (λ/2) Σ w²), L1 by −lr·λ·sign(w)
+and sets a weight that crosses 0 to exactly 0. Differences from the Playground: weights start
+from a normal initialization with variance 1/n_in (2/n_in for ReLU) and biases at 0, and the
+last partial batch of an epoch is a step of its own. The output P(class 1) = (output + 1) / 2.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.lines import Line2D
 
-from course import network
 from course.data import PLAYGROUND_DATASETS, playground_dataset
 from course.validation import as_real_array, describe
 
@@ -235,17 +236,73 @@ def make_data(config) -> PlaygroundData:
     return PlaygroundData(X[:n_train], y[:n_train], X[n_train:], y[n_train:])
 
 
-def _l1_gradient(params, lam) -> list:
-    # d/dw of lam * |w|; biases are not penalized (as in the Playground)
-    return [{"W": lam * np.sign(layer["W"]), "b": np.zeros_like(layer["b"])} for layer in params]
+# --- the Playground's network ------------------------------------------------------------------
+# Private, and on purpose not the course's exercises: a tanh output with the squared error,
+# labels ±1, a fixed visiting order and the Playground's separate regularization step.
+
+def _activate(name: str, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(value, derivative with respect to Z) of an activation, elementwise."""
+    if name == "tanh":
+        value = np.tanh(Z)
+        return value, 1.0 - value ** 2
+    if name == "relu":
+        return np.maximum(Z, 0.0), (Z > 0).astype(float)
+    if name == "sigmoid":
+        value = 0.5 * (1.0 + np.tanh(0.5 * Z))  # the logistic function, without overflow
+        return value, value * (1.0 - value)
+    return Z, np.ones_like(Z)  # linear
 
 
-def _l2_gradient(params, lam) -> list:
-    # d/dw of (lam / 2) * w² (the Playground's L2)
-    return [{"W": lam * layer["W"], "b": np.zeros_like(layer["b"])} for layer in params]
+def _init_network(sizes, activation: str, rng: np.random.Generator) -> list:
+    layers = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        act = "tanh" if i == len(sizes) - 2 else activation  # the output unit is tanh
+        scale = np.sqrt((2.0 if act == "relu" else 1.0) / n_in)
+        layers.append({"W": rng.normal(0.0, scale, size=(n_in, n_out)), "b": np.zeros(n_out),
+                       "activation": act})
+    return layers
 
 
-_PENALTY_GRADIENTS = {"none": None, "L1": _l1_gradient, "L2": _l2_gradient}
+def _network_output(layers, inputs) -> np.ndarray:
+    """The tanh output unit's value for each row of ``inputs``: shape (n,), in [-1, 1]."""
+    values = inputs
+    for layer in layers:
+        values = _activate(layer["activation"], values @ layer["W"] + layer["b"])[0]
+    return values[:, 0]
+
+
+def _squared_error(layers, inputs, labels) -> float:
+    """The Playground's loss: the mean of ½(output − t)² with t = ±1 for labels 1/0."""
+    targets = 2.0 * np.asarray(labels, dtype=float) - 1.0
+    return float(np.mean(0.5 * (_network_output(layers, inputs) - targets) ** 2))
+
+
+def _playground_epoch(layers, inputs, labels, config) -> None:
+    """One pass over the points in their order, one step per batch (layers updated in place)."""
+    targets = 2.0 * np.asarray(labels, dtype=float) - 1.0
+    lr, lam, kind = config.learning_rate, config.regularization_rate, config.regularization
+    for first in range(0, len(inputs), config.batch_size):
+        batch = slice(first, first + config.batch_size)
+        seen, slopes = [inputs[batch]], []
+        for layer in layers:
+            value, slope = _activate(layer["activation"], seen[-1] @ layer["W"] + layer["b"])
+            seen.append(value)
+            slopes.append(slope)
+        # d(mean ½(out − t)²)/d(pre-activation of the output), then back layer by layer
+        error = (seen[-1] - targets[batch, None]) * slopes[-1] / len(seen[0])
+        steps = []
+        for i in range(len(layers) - 1, -1, -1):
+            steps.append((seen[i].T @ error, error.sum(axis=0)))
+            if i:
+                error = (error @ layers[i]["W"].T) * slopes[i - 1]
+        for layer, (dW, db) in zip(layers, reversed(steps)):
+            W = layer["W"] - lr * dW
+            if kind == "L2" and lam > 0:
+                W = W - lr * lam * W
+            elif kind == "L1" and lam > 0:
+                shrunk = W - lr * lam * np.sign(W)
+                W = np.where(shrunk * W < 0, 0.0, shrunk)  # crossing 0: the weight is 0
+            layer["W"], layer["b"] = W, layer["b"] - lr * db
 
 
 @dataclass
@@ -264,10 +321,10 @@ class PlaygroundRun:
     def _record(self) -> None:
         features = self.config.features
         with np.errstate(all="ignore"):
-            train = network.evaluate(feature_matrix(self.data.X_train, features),
-                                     self.data.y_train, self.params)[0]
-            test = network.evaluate(feature_matrix(self.data.X_test, features),
-                                    self.data.y_test, self.params)[0]
+            train = _squared_error(self.params, feature_matrix(self.data.X_train, features),
+                                   self.data.y_train)
+            test = _squared_error(self.params, feature_matrix(self.data.X_test, features),
+                                  self.data.y_test)
         self.train_loss.append(train)
         self.test_loss.append(test)
         if not (np.isfinite(train) and all(np.all(np.isfinite(layer["W"]))
@@ -278,14 +335,13 @@ class PlaygroundRun:
 def start(config=None, **changes) -> PlaygroundRun:
     """A fresh run: the data, and a network with random weights at epoch 0 (losses recorded).
 
-    Layers: ``len(features)`` inputs, the hidden layers with ``config.activation``, one sigmoid
-    output giving P(class 1). Everything random comes from ``config.seed``.
+    Layers: ``len(features)`` inputs, the hidden layers with ``config.activation``, one tanh
+    output unit (P(class 1) = (output + 1) / 2). Everything random comes from ``config.seed``.
     """
     config = validate_config(config, **changes)
-    rng = np.random.default_rng([config.seed, 2])  # weights, then mini-batch orders
+    rng = np.random.default_rng([config.seed, 2])  # the initial weights
     sizes = [len(config.features), *config.hidden_layers, 1]
-    params = network.init_params(sizes, activation=config.activation, output="sigmoid",
-                                 rng=rng)
+    params = _init_network(sizes, config.activation, rng)
     run = PlaygroundRun(config, make_data(config), params, rng)
     run._record()
     return run
@@ -294,9 +350,10 @@ def start(config=None, **changes) -> PlaygroundRun:
 def train(run: PlaygroundRun, n_epochs: int) -> PlaygroundRun:
     """Train ``run`` for ``n_epochs`` more epochs of mini-batch gradient descent (in place).
 
-    Each epoch is one ``course.network.train_epoch`` over the training points, with the
-    penalty's gradient added when regularization is on; train and test losses (without the
-    penalty) are recorded after each epoch. Training stops early if the loss diverges.
+    Each epoch visits the training points in their order, one gradient step per mini-batch,
+    followed by the Playground's regularization step when it is on; train and test losses
+    (the squared error, without the penalty) are recorded after each epoch. Training stops
+    early if the loss or a weight is no longer finite.
     Returns ``run``.
     """
     if not isinstance(run, PlaygroundRun):
@@ -305,14 +362,11 @@ def train(run: PlaygroundRun, n_epochs: int) -> PlaygroundRun:
         raise ValueError(f"n_epochs must be a whole number >= 0, got {n_epochs!r}")
     config = run.config
     X = feature_matrix(run.data.X_train, config.features)
-    penalty_gradient = _PENALTY_GRADIENTS[config.regularization]
     for _ in range(int(n_epochs)):
         if run.diverged:
             break
         with np.errstate(all="ignore"):  # a divergent run is reported, not warned about
-            network.train_epoch(X, run.data.y_train, run.params, config.learning_rate,
-                                config.batch_size, run.rng, penalty_gradient=penalty_gradient,
-                                lam=config.regularization_rate)
+            _playground_epoch(run.params, X, run.data.y_train, config)
         run.epoch += 1
         run._record()
     return run
@@ -320,7 +374,9 @@ def train(run: PlaygroundRun, n_epochs: int) -> PlaygroundRun:
 
 def grid_predictions(params, features, *, resolution: int = 100,
                      extent: float = EXTENT) -> tuple[np.ndarray, np.ndarray]:
-    """The network's output P(class 1) on a square grid over [-extent, extent]².
+    """The network's P(class 1) = (output + 1) / 2 on a square grid over [-extent, extent]².
+
+    ``params``: the run's layers (``run.params``), ending in one tanh output unit.
 
     Returns
     -------
@@ -336,11 +392,23 @@ def grid_predictions(params, features, *, resolution: int = 100,
     grid = np.linspace(-extent, extent, int(resolution))
     G1, G2 = np.meshgrid(grid, grid)
     points = np.column_stack([G1.ravel(), G2.ravel()])
+    if np.shape(params[-1]["W"])[1:] != (1,):
+        raise ValueError(f"params must end in one output unit, got a last W of shape "
+                         f"{np.shape(params[-1]['W'])}")
     with np.errstate(all="ignore"):
-        P = network.predict_proba(feature_matrix(points, features), params)
-    if P.shape[1] != 1:
-        raise ValueError(f"params must end in one output unit (P(class 1)), got {P.shape[1]}")
-    return grid, P[:, 0].reshape(G1.shape)
+        P = 0.5 * (_network_output(params, feature_matrix(points, features)) + 1.0)
+    return grid, P.reshape(G1.shape)
+
+
+def accuracy(run: PlaygroundRun, part: str = "test") -> float:
+    """Share of the ``part`` ("train" or "test") points on the right side of P = 0.5."""
+    if not isinstance(run, PlaygroundRun):
+        raise TypeError(f"run must be a PlaygroundRun (from start()), got {describe(run)}")
+    X, y = {"train": (run.data.X_train, run.data.y_train),
+            "test": (run.data.X_test, run.data.y_test)}[_choice(part, "part", ("train", "test"))]
+    with np.errstate(all="ignore"):
+        output = _network_output(run.params, feature_matrix(X, run.config.features))
+    return float(np.mean((output >= 0).astype(int) == y))
 
 
 def describe_config(config: PlaygroundConfig) -> str:
@@ -395,7 +463,9 @@ def plot_playground(run: PlaygroundRun, axes=None, *, resolution: int = 100):
     ax_map.set_xlabel("$x_1$")
     ax_map.set_ylabel("$x_2$")
     ax_map.set_title(f"Output P(class 1) after {run.epoch} epoch{'s' if run.epoch != 1 else ''}")
-    ax_map.legend(handles=handles, loc="lower left", fontsize="x-small", framealpha=0.8)
+    # below the map, not on it: the points reach every corner of the square (the spiral's do)
+    ax_map.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=4,
+                  fontsize="x-small", frameon=False)
     colorbar = ax_map.figure.colorbar(image, ax=ax_map, fraction=0.046, pad=0.03)
     colorbar.set_label("P(class 1)")
 
@@ -403,10 +473,10 @@ def plot_playground(run: PlaygroundRun, axes=None, *, resolution: int = 100):
     ax_loss.plot(epochs, run.train_loss, color="tab:gray", label="training loss")
     ax_loss.plot(epochs, run.test_loss, color="black", linestyle="--", label="test loss")
     ax_loss.set_xlabel("epoch")
-    ax_loss.set_ylabel("binary cross-entropy")
+    ax_loss.set_ylabel("squared error ½(output − label)²")
     finite = [v for v in run.train_loss + run.test_loss if np.isfinite(v)]
     if finite:
-        ax_loss.set_ylim(0, max(1.0, 1.05 * max(finite)))
+        ax_loss.set_ylim(0, max(0.5, 1.05 * max(finite)))
     note = " (diverged: lower the learning rate)" if run.diverged else ""
     ax_loss.set_title(f"Loss: training {run.train_loss[-1]:.3f}, test "
                       f"{run.test_loss[-1]:.3f}{note}")
@@ -596,6 +666,6 @@ def show_playground(config=None, *, epochs: int = 100, **changes) -> None:
 
 
 __all__ = ["ACTIVATIONS", "FEATURES", "LEARNING_RATES", "PlaygroundConfig", "PlaygroundRun",
-           "REGULARIZATIONS", "REGULARIZATION_RATES", "build_playground", "feature_matrix",
-           "grid_predictions", "make_data", "parse_hidden_layers", "plot_playground",
-           "show_playground", "start", "train", "validate_config"]
+           "REGULARIZATIONS", "REGULARIZATION_RATES", "accuracy", "build_playground",
+           "feature_matrix", "grid_predictions", "make_data", "parse_hidden_layers",
+           "plot_playground", "show_playground", "start", "train", "validate_config"]
