@@ -11,9 +11,14 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import copy
+import functools
 import io
 import math
+import os
 import signal
+import site
+import sys
+import sysconfig
 import threading
 import time
 import warnings
@@ -32,6 +37,48 @@ _asarray = np.asarray
 _deepcopy = copy.deepcopy
 
 NUMERIC_KINDS = "iuf"
+#: What a check says about a function that still raises NotImplementedError (an untouched stub).
+STUB_HINT = "not written yet: replace `raise NotImplementedError()` with your code"
+
+
+def _library_folders() -> tuple:
+    """Folders whose code is not the student's: the standard library, every site-packages
+    folder (Colab's dist-packages included) and this package."""
+    folders = {os.path.dirname(os.path.abspath(__file__))}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            folders.add(os.path.abspath(path))
+    try:
+        folders.update(os.path.abspath(p) for p in site.getsitepackages())
+        folders.add(os.path.abspath(site.getusersitepackages()))
+    except AttributeError:  # virtual environments of old virtualenv lack these
+        pass
+    folders.add(os.path.abspath(os.path.join(sys.base_prefix, "lib")))
+    return tuple(sorted(folders))
+
+
+_LIBRARY_FOLDERS = _library_folders()
+
+
+def warned_by_library(filename: str) -> bool:
+    """Whether a warning attributed to ``filename`` comes from a library, not from the student.
+
+    A warning is attributed to the frame that warns (``warnings.warn``'s ``stacklevel``; for
+    warnings raised in C, such as NumPy's overflow, the Python line that called it). Student
+    code lives in a notebook cell (``/tmp/ipykernel_.../....py``, ``<ipython-input-...>``) or
+    wherever its file is; a display inside a checked call (tqdm's widget bar, Colab's
+    jupyter_client 7.4.9 calling ``datetime.utcnow()``) warns from a library file.
+    """
+    if not filename:
+        return False
+    if filename.startswith("<frozen"):
+        return True
+    path = os.path.abspath(filename)
+    parts = path.split(os.sep)
+    if "site-packages" in parts or "dist-packages" in parts:
+        return True
+    return any(path == folder or path.startswith(folder + os.sep) for folder in _LIBRARY_FOLDERS)
 
 
 class CallTimeout(BaseException):
@@ -50,7 +97,8 @@ class CallResult:
     timed_out: bool = False
     stdout: str = ""
     stderr: str = ""
-    warnings: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # raised by the student's code: they count
+    library_warnings: list = field(default_factory=list)  # raised by libraries: ignored
     seconds: float = 0.0
     mutated: list = field(default_factory=list)  # names of arguments the call modified
 
@@ -62,8 +110,12 @@ class CallResult:
         """A one-line explanation of why the call failed, or None when it returned."""
         if self.timed_out:
             return f"{call} did not return within {self.seconds:.1f} s (an endless loop?)"
+        if isinstance(self.error, NotImplementedError):
+            return f"{call}: {STUB_HINT}"
         if self.error is not None:
-            return f"{call} raised {type(self.error).__name__}: {self.error}"
+            message = str(self.error)
+            return f"{call} raised {type(self.error).__name__}" + (f": {message}" if message
+                                                                    else "")
         return None
 
 
@@ -176,7 +228,10 @@ def call_safely(func, *args, time_limit: float = 2.0, arg_names=None, **kwargs) 
             # interrupt of a cell that ran too long, and must stop the whole cell.
     result.seconds = time.perf_counter() - start
     result.stdout, result.stderr = out.getvalue(), err.getvalue()
-    result.warnings = [f"{w.category.__name__}: {w.message}" for w in caught]
+    for w in caught:  # by origin, not by category: a library's warning is not the student's
+        text = f"{w.category.__name__}: {w.message}"
+        (result.library_warnings if warned_by_library(w.filename) else result.warnings).append(
+            text)
     for name, before, after in zip(names, pristine_args, given_args):
         if not _same(before, after):
             result.mutated.append(name)
@@ -300,3 +355,41 @@ def finite_float(value) -> float:
     and ``np.float64(1.0)`` does not parse as a number (which would mean full marks)."""
     value = float(value)
     return 0.0 if math.isnan(value) else value
+
+
+class NotWrittenYet(NotImplementedError):
+    """A figure or widget called an exercise that still raises NotImplementedError."""
+
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(f"Finish the exercise `{name}` first: this figure calls it, and it is "
+                         f"{STUB_HINT}.")
+
+    def _render_traceback_(self):  # IPython shows this one line instead of a traceback
+        return [str(self)]
+
+
+def call_exercise(func, *args, **kwargs):
+    """Call a student's function for a figure; an untouched stub raises NotWrittenYet."""
+    try:
+        return func(*args, **kwargs)
+    except NotImplementedError:
+        raise NotWrittenYet(getattr(func, "__name__", "the exercise")) from None
+
+
+def needs_exercises(figure):
+    """Decorator for figures that call exercises: when one is not written yet, the half-drawn
+    figure is closed and NotWrittenYet propagates, which IPython shows as its one line naming
+    the exercise (no traceback). Widgets catch it and print that line in their output."""
+    @functools.wraps(figure)
+    def wrapper(*args, **kwargs):
+        import matplotlib.pyplot as plt
+
+        before = set(plt.get_fignums())
+        try:
+            return figure(*args, **kwargs)
+        except NotWrittenYet:
+            for number in set(plt.get_fignums()) - before:
+                plt.close(number)
+            raise
+    return wrapper

@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from course.data import truth_table
+from course.harness import call_exercise, needs_exercises
 from course.validation import as_real_array, describe
 
 CLASS_COLORS = ("tab:blue", "tab:orange")
@@ -88,7 +89,7 @@ def tlu_predictions(w, b, X, step=None) -> np.ndarray:
     if b.size != 1:
         raise ValueError(f"b must be a single number, got shape {b.shape}")
     step = _check_step(step)
-    out = np.asarray(step(X @ w + b.reshape(())), dtype=float)
+    out = np.asarray(call_exercise(step, X @ w + b.reshape(())), dtype=float)
     if out.shape != (X.shape[0],):
         raise ValueError(
             f"step must return one value per instance, shape ({X.shape[0]},), got {out.shape}"
@@ -202,6 +203,7 @@ def _class_label(value: float) -> str:
     return f"class {int(value)}" if float(value).is_integer() else f"class {value:g}"
 
 
+@needs_exercises
 def plot_decision_boundary(w, b, X, y, ax=None, step=None, *, title: str | None = None,
                            padding: float = 0.5, legend: bool | str = True) -> Axes:
     """Draw a TLU's decision boundary over a 2-D data set.
@@ -230,8 +232,8 @@ def plot_decision_boundary(w, b, X, y, ax=None, step=None, *, title: str | None 
     padding : float
         Margin around the data: a fraction of the data's extent when below 1, else absolute.
     legend : bool or str
-        Whether to draw a legend; "outside" puts it to the right of the axes, another string
-        is passed to matplotlib as the legend's ``loc``.
+        Whether to draw a legend; True or "outside" puts it to the right of the axes (where
+        it covers no point), another string is passed to matplotlib as the legend's ``loc``.
 
     Returns
     -------
@@ -269,7 +271,7 @@ def plot_decision_boundary(w, b, X, y, ax=None, step=None, *, title: str | None 
         handles, _ = ax.get_legend_handles_labels()
         handles += [Patch(color=REGION_COLORS[1], label=r"$\mathbf{x}\cdot\mathbf{w} + b \geq 0$"),
                     Patch(color=REGION_COLORS[0], label=r"$\mathbf{x}\cdot\mathbf{w} + b < 0$")]
-        if legend == "outside":
+        if legend is True or legend == "outside":  # beside the axes: never over the points
             placement = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0)}
         else:
             placement = {"loc": legend if isinstance(legend, str) else "best"}
@@ -323,7 +325,7 @@ def plot_xor_problem(ax=None, w=None, b=None) -> Axes:
 
 
 def _evaluate(func, t, name: str) -> np.ndarray:
-    out = np.asarray(func(t), dtype=float)
+    out = np.asarray(call_exercise(func, t), dtype=float)
     if out.shape != np.shape(t):
         raise ValueError(
             f"funcs[{name!r}] returned shape {out.shape} for t of shape {np.shape(t)}; "
@@ -332,6 +334,7 @@ def _evaluate(func, t, name: str) -> np.ndarray:
     return out
 
 
+@needs_exercises
 def plot_step_functions(funcs: Mapping[str, Callable], ax=None, *,
                         t_range: tuple[float, float] = (-3.0, 3.0)) -> list[Axes]:
     """Plot step functions such as heaviside and sign, showing their value at t = 0.

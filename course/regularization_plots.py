@@ -27,6 +27,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
+from course.harness import call_exercise, needs_exercises
 from course.plots import new_axes
 from course.validation import as_real_array, check_int, describe
 
@@ -333,13 +334,14 @@ def plot_input_weights(params_by_name: Mapping[str, Sequence], ax=None, *,
 
 
 def _call_dropout(dropout, A, rate, rng, training) -> np.ndarray:
-    out = np.asarray(dropout(A, rate, rng, training), dtype=float)
+    out = np.asarray(call_exercise(dropout, A, rate, rng, training), dtype=float)
     if out.shape != A.shape:
         raise ValueError(f"dropout returned shape {out.shape} for A of shape {A.shape}; "
                          "it must return an array of the same shape as A")
     return out
 
 
+@needs_exercises
 def plot_dropout_expectation(dropout: Callable, axes=None, *, rate: float = 0.5,
                              rates: Sequence[float] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6,
                                                        0.7, 0.8, 0.9),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 
+from course.harness import NotWrittenYet
 from course.plots import _check_problem, _check_step, plot_decision_boundary, tlu_predictions
 from course.validation import describe
 
@@ -91,7 +92,13 @@ def build_tlu_interface(ipywidgets, X, y, w, b, step=None, *, w_range=(-5.0, 5.0
 
     def draw(w1, w2, b):
         weights = np.array([w1, w2])
-        correct = int(np.sum(tlu_predictions(weights, b, X, step) == y))
+        try:
+            predictions = tlu_predictions(weights, b, X, step)
+        except NotWrittenYet as exc:  # one line in the widget, not a traceback from ipywidgets
+            status.value = ""
+            print(exc)
+            return
+        correct = int(np.sum(predictions == y))
         status.value = (f"<b>accuracy {correct / len(y):.0%}</b> "
                         f"({correct} of {len(y)} points correct)")
         plot_decision_boundary(weights, b, X, y, step=step)
@@ -141,7 +148,11 @@ def interactive_tlu(X, y, w=(1.0, 1.0), b=0.0, step=None, *, w_range=(-5.0, 5.0)
         print(f"Static figure for {values}: sliders are not available because {reason}. "
               f"To explore, run this cell in Jupyter or Colab, or call interactive_tlu again "
               f"with other values of w and b.")
-        plot_decision_boundary(w_checked, b_checked, X, y, step=step)
+        try:
+            plot_decision_boundary(w_checked, b_checked, X, y, step=step)
+        except NotWrittenYet as exc:  # one line naming the exercise, and the cell goes on
+            print(exc)
+            return None
         _show()
         return None
     interface = build_tlu_interface(ipywidgets, X, y, w_checked, b_checked, step,

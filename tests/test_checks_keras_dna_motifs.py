@@ -105,7 +105,7 @@ def test_a_stub_scores_zero_everywhere_with_a_message(capsys):
     for name, grade in GRADERS.items():
         assert grade(stub, points=POINTS[name]) == 0.0, name
     out = capsys.readouterr().out
-    assert out.count("raised NotImplementedError") >= 4
+    assert out.count("not written yet: replace `raise NotImplementedError()` with your code") >= 4
 
 
 def test_hidden_check_of_a_non_function(capsys):

@@ -258,12 +258,37 @@ def test_step_functions_reject_bad_inputs():
         plots.plot_step_functions({"h": heaviside, "s": sign}, ax=ax)
 
 
-def test_a_student_error_reaches_the_student():
-    def unfinished(t):
+def test_a_figure_of_an_unfinished_exercise_names_it_in_one_line():
+    from course.harness import NotWrittenYet
+
+    def heaviside(t):
         raise NotImplementedError()
 
-    with pytest.raises(NotImplementedError):
-        plots.plot_step_functions({"heaviside": unfinished})
+    before = plt.get_fignums()
+    with pytest.raises(NotWrittenYet) as info:
+        plots.plot_step_functions({"heaviside": heaviside})
+    assert info.value._render_traceback_() == [
+        "Finish the exercise `heaviside` first: this figure calls it, and it is not written "
+        "yet: replace `raise NotImplementedError()` with your code."]
+    assert plt.get_fignums() == before  # no half-drawn figure left behind
+    X, y = np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0, 1])
+    with pytest.raises(NotWrittenYet, match="`heaviside` first"):
+        plots.plot_decision_boundary([1, 1], 0, X, y, step=heaviside)
+
+
+def test_other_student_errors_reach_the_student():
+    def broken(t):
+        return t[1000]  # an IndexError is the student's to see, with its traceback
+
+    with pytest.raises(IndexError):
+        plots.plot_step_functions({"heaviside": broken})
+
+
+def test_the_tlu_legend_is_beside_the_axes_not_on_the_points():
+    X, y = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0]]), np.array([0, 1, 1])
+    ax = plots.plot_decision_boundary([1, 1], -0.5, X, y)
+    legend = ax.get_legend()
+    assert legend.get_bbox_to_anchor().x0 > ax.get_window_extent().x1 - 1  # right of the axes
 
 
 # --- course.widgets ----------------------------------------------------------------------
@@ -331,3 +356,35 @@ def test_widget_interface_sliders_drive_the_figure(capsys):
     assert "accuracy 100%" in ui.status.value and "40 of 40" in ui.status.value
     assert isinstance(ui.box, ipywidgets.VBox)
     capsys.readouterr()
+
+
+def _unfinished_heaviside(t):
+    raise NotImplementedError()
+
+
+_unfinished_heaviside.__name__ = "heaviside"
+
+
+def test_widget_of_an_unfinished_step_prints_one_line(capsys):
+    ipywidgets = pytest.importorskip("ipywidgets")
+    X, y = data.make_blobs_2d(seed=0)
+    ui = widgets.build_tlu_interface(ipywidgets, X, y, w=(1.0, 1.0), b=0.0,
+                                     step=_unfinished_heaviside)
+    ui.sliders["b"].value = 1.0  # a redraw, as moving a slider makes
+    # outside a kernel the Output widget does not capture: the line reaches stdout
+    lines = [line for line in capsys.readouterr().out.splitlines()
+             if line.strip("\x1b[2K")]  # the Output widget's clear-line codes aside
+    assert lines and set(lines) == {
+        "Finish the exercise `heaviside` first: this figure calls it, and it is not written "
+        "yet: replace `raise NotImplementedError()` with your code."}
+    assert ui.status.value == ""
+    assert "Traceback" not in "".join(str(o) for o in ui.output.outputs)
+
+
+def test_static_tlu_of_an_unfinished_step_prints_one_line(monkeypatch, capsys):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    X, y = data.truth_table("OR")
+    assert widgets.interactive_tlu(X, y, step=_unfinished_heaviside) is None
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1].startswith("Finish the exercise `heaviside` first")
+    assert plt.get_fignums() == []

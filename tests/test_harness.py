@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
+from course import harness
 from course.harness import call_safely, compare, finite_float
 
 
@@ -125,3 +126,50 @@ def test_an_interrupt_is_not_mistaken_for_the_students_error():
 
     with pytest.raises(KeyboardInterrupt):
         call_safely(interrupted, 0)
+
+
+# --- whose warnings count, and stubs ----------------------------------------------------------
+
+def test_only_warnings_raised_by_the_students_code_count():
+    import warnings as _warnings
+
+    def own_overflow(z):
+        return np.exp(z)  # NumPy warns on this line: the student's
+
+    def own_warning(z):
+        _warnings.warn("my own", UserWarning)
+        return z
+
+    def library_warning(z):
+        return np.mean(np.array([])) if z else z  # NumPy warns from its own files
+
+    assert harness.call_safely(own_overflow, np.array([1000.0])).warnings == [
+        "RuntimeWarning: overflow encountered in exp"]
+    assert harness.call_safely(own_warning, 1.0).warnings == ["UserWarning: my own"]
+    result = harness.call_safely(library_warning, 1.0)
+    assert result.warnings == [] and result.library_warnings  # recorded, not counted
+
+
+def test_warned_by_library_knows_the_standard_library_site_packages_and_notebook_cells():
+    import json
+
+    assert harness.warned_by_library(json.__file__)
+    assert harness.warned_by_library(np.__file__)
+    assert harness.warned_by_library("/usr/local/lib/python3.13/dist-packages/jupyter_client/"
+                                     "session.py")  # Colab's layout
+    assert harness.warned_by_library("<frozen importlib._bootstrap>")
+    assert not harness.warned_by_library("/tmp/ipykernel_42/1234.py")  # a notebook cell
+    assert not harness.warned_by_library("<ipython-input-3-abc>")
+    assert not harness.warned_by_library("<string>")
+
+
+def test_a_stub_says_not_written_yet():
+    def stub(t):
+        raise NotImplementedError()
+
+    def unhelpful(t):
+        raise ValueError()
+
+    assert harness.call_safely(stub, 1.0).problem("heaviside(1.0)") == (
+        "heaviside(1.0): not written yet: replace `raise NotImplementedError()` with your code")
+    assert harness.call_safely(unhelpful, 1.0).problem("f(1.0)") == "f(1.0) raised ValueError"
