@@ -96,6 +96,8 @@ class Cluster:
                                   f"{connect_timeout:g} s ({detail[:160]})") from None
         finally:
             quiet.setLevel(level)
+        # the pipeline's modules imported once per worker now, not in the first task's time
+        self.client.run(_warm_up)
 
     @property
     def dashboard(self) -> str | None:
@@ -114,6 +116,10 @@ class Cluster:
         if self.local is not None:
             self.local.close()
             self.local = None
+
+
+def _warm_up() -> None:
+    import autograder.pipeline.autograde  # noqa: F401
 
 
 # --- the task, run on a worker --------------------------------------------------------------

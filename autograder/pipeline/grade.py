@@ -83,7 +83,13 @@ def grade(submissions_dir, out, *, jobs: int = 1, assignments=None, solutions_di
     ``echo`` receives progress notes.
     """
     if db_url is not None:
-        raise GradingError("--db is not available yet")
+        from autograder.pipeline import server_gradebook
+
+        try:
+            server_gradebook.check_url(db_url)
+            server_gradebook.reachable(db_url)
+        except (ValueError, server_gradebook.ServerGradebookError) as exc:
+            raise GradingError(str(exc)) from None
     cluster = None
     if dask is not None:
         from autograder.pipeline.dask_engine import Cluster, DaskUnavailable
@@ -263,6 +269,14 @@ def _grade(submissions_dir, out, *, jobs, assignments, solutions_dir, cell_timeo
     merge.sort_students(ws.gradebook)
     if any(r.findings for r in merged):
         tamper_hook.apply_findings(ws.gradebook, merged, released)
+    if db_url is not None:
+        from autograder.pipeline import server_gradebook
+
+        try:
+            server_gradebook.sync(ws.gradebook, db_url)
+            ws.write_config(db_url=db_url)  # export, feedback and formgrader read the server
+        except server_gradebook.ServerGradebookError as exc:
+            run.problems.append(f"{exc}; grades.csv and feedback come from OUT/gradebook.db")
 
     tick("merge")
 

@@ -78,6 +78,9 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.egg
 apply_grading_settings(c)
 '''
 
+SQLITE_DB_LINE = 'c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")'
+assert SQLITE_DB_LINE in CONFIG_TEMPLATE
+
 SUBMISSION_TABLES = ("comment", "grade", "submitted_notebook", "submitted_assignment", "student")
 
 
@@ -123,18 +126,27 @@ class Workspace:
         folder = self.release / assignment
         return {p.stem: nbformat.read(p, as_version=4) for p in sorted(folder.glob("*.ipynb"))}
 
-    def config_text(self) -> str:
-        return CONFIG_TEMPLATE.format(repo=str(self.repo_root), course_id=COURSE_ID,
+    def config_text(self, db_url: str | None = None) -> str:
+        """The config; ``db_url`` (``--db``) names the server's gradebook instead of the
+        folder's gradebook.db (only OUT's config ever does: jobs grade into their copy)."""
+        text = CONFIG_TEMPLATE.format(repo=str(self.repo_root), course_id=COURSE_ID,
                                       solutions=str(self.solutions_dir))
+        if db_url is not None:
+            text = text.replace(SQLITE_DB_LINE, "# the gradebook on the server (--db); "
+                                "gradebook.db here is the grading run's working copy\n"
+                                f"c.CourseDirectory.db_url = {db_url!r}")
+        return text
 
-    def write_config(self, folder: Path | None = None) -> Path:
+    def write_config(self, folder: Path | None = None, db_url: str | None = None) -> Path:
         """Write nbgrader_config.py into ``folder`` (OUT by default), replacing whatever is
         there (a file, or a link: it is replaced, never written through)."""
         path = (folder or self.out) / "nbgrader_config.py"
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".nbgrader_config.py.{os.getpid()}.tmp")
         tmp.unlink(missing_ok=True)
-        tmp.write_text(self.config_text(), encoding="utf-8")
+        tmp.write_text(self.config_text(db_url), encoding="utf-8")
+        if db_url is not None:
+            tmp.chmod(0o600)  # the URL may hold the database password
         os.replace(tmp, path)
         return path
 
