@@ -7,7 +7,7 @@ OUT ?= out/demo
 JOBS ?= 2
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: demo test browser sandbox release lint clean
+.PHONY: demo test browser sandbox postgresql release lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ demo: $(STAMP) sandbox
 	$(BIN)/python -m autograder demo $(OUT) --jobs $(JOBS)
 
 ## test: the whole test suite
-test: $(STAMP) browser sandbox
+test: $(STAMP) browser sandbox postgresql
 	$(BIN)/python -m pytest
 
 ## browser: Debian's chromium for the browser test (tests/test_browser.py); never `playwright install`
@@ -34,6 +34,11 @@ browser:
 sandbox:
 	test -x /usr/bin/bwrap || ($(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap)
+
+## postgresql: Debian's PostgreSQL server, which tests/test_postgres_gradebook.py starts (grade --db)
+postgresql:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
 
 release: $(STAMP)
 	$(BIN)/python -m autograder release
