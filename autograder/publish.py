@@ -52,13 +52,15 @@ class PublishError(ValueError):
 @dataclass(frozen=True)
 class CourseLocation:
     """Where the course lives: ``repository`` (https://github.com/ORG/REPO, the student
-    repository), ``package`` (its name on the index), ``version`` (X.Y.Z, tag vX.Y.Z) and the
-    extras each notebook's setup cell installs ({assignment: (extra, ...)})."""
+    repository), ``package`` (its name on the index), ``version`` (X.Y.Z, tag vX.Y.Z), the
+    extras each notebook's setup cell installs ({assignment: (extra, ...)}) and ``branch``,
+    the student repository's branch the badges open (notebooks are added to it in steps)."""
 
     repository: str
     package: str
     version: str
     extras: dict = field(default_factory=dict)
+    branch: str = "main"
 
     @property
     def tag(self) -> str:
@@ -83,8 +85,8 @@ class CourseLocation:
         return f"{self.requirement(assignment)} @ git+{self.repository}@{self.tag}"
 
     def colab_url(self, assignment: str) -> str:
-        """Colab's address for the published notebook at tag vX.Y.Z."""
-        return (f"https://colab.research.google.com/github/{self.github}/blob/{self.tag}/"
+        """Colab's address for the published notebook on the student repository's branch."""
+        return (f"https://colab.research.google.com/github/{self.github}/blob/{self.branch}/"
                 f"notebooks/{assignment}/{assignment}.ipynb")
 
     def badge(self, assignment: str) -> str:
@@ -100,9 +102,11 @@ def load_location(path: Path = LOCATION_FILE) -> CourseLocation:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise PublishError(f"{path}: cannot read the course location ({exc})") from exc
+    data.setdefault("branch", "main")
     checks = {"repository": (_REPOSITORY, "https://github.com/ORG/REPO"),
               "package": (_PACKAGE, "a package name such as dlf-course"),
-              "version": (_VERSION, "X.Y.Z, three numbers")}
+              "version": (_VERSION, "X.Y.Z, three numbers"),
+              "branch": (_PACKAGE, "a branch name such as main")}
     for key, (pattern, expected) in checks.items():
         value = data.get(key)
         if not isinstance(value, str) or not pattern.match(value):
@@ -119,7 +123,7 @@ def load_location(path: Path = LOCATION_FILE) -> CourseLocation:
             raise PublishError(f"{path}: [extras] {assignment} must be a list of extra "
                                f"names; got {names!r}")
     return CourseLocation(data["repository"].rstrip("/"), data["package"], data["version"],
-                          {a: tuple(n) for a, n in extras.items()})
+                          {a: tuple(n) for a, n in extras.items()}, data["branch"])
 
 
 # --- the setup cell and the badge ------------------------------------------------------------
@@ -542,12 +546,13 @@ def student_readme(location: CourseLocation, notebooks: dict[str, str]) -> str:
         f"| {a[:2]} | [{title}](notebooks/{a}/{a}.ipynb) | {location.badge(a)} |"
         for a, title in notebooks.items())
     v, tag, repo, pkg = location.version, location.tag, location.repository, location.package
+    # the clone is of the branch (every notebook released so far); the package is pinned
     folder = location.github.split("/")[1]
     return f"""# Deep learning fundamentals
 
 Jupyter notebooks that take you from the threshold logic unit to a Keras network that finds a
 DNA binding motif, and `{pkg}`, the small package of data, figures, widgets and public checks
-they use. This is version {v} (git tag `{tag}`).
+they use. The notebooks install version {v} of the package (git tag `{tag}`).
 
 | # | notebook | open it in Colab |
 |---|---|---|
@@ -585,7 +590,7 @@ number.
 ## In JupyterLab, on your own computer
 
 ```bash
-git clone --branch {tag} {repo}.git
+git clone {repo}.git
 cd {folder}
 python -m venv .venv && . .venv/bin/activate     # Windows: .venv\\Scripts\\activate
 pip install "{pkg}[notebooks]=={v}"             # or, from this folder: pip install ".[notebooks]"
