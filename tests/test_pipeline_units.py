@@ -790,3 +790,141 @@ def test_release_writes_student_notebooks(tmp_path):
     for assignment in ASSIGNMENTS:
         text = (tmp_path / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8")
         assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+
+
+# --- progress, the Dask target, the server gradebook's config --------------------------------
+
+
+class _Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_progress_plain_lines_per_assignment_with_rate_and_time_left():
+    import io
+
+    from autograder.pipeline.progress import Progress
+
+    clock, stream = _Clock(), io.StringIO()
+    bar = Progress({"01_a": 4, "02_b": 1, "03_c": 0}, stream=stream, tty=False, every=10,
+                   clock=clock)
+    clock.now += 5
+    bar.done("01_a")  # first line at once
+    clock.now += 5
+    bar.done("01_a")  # 5 s after the last line: held back
+    clock.now += 10
+    bar.done("01_a")
+    bar.done("02_b")  # each assignment has its own counter and its own lines
+    clock.now += 1
+    bar.done("01_a")  # the last one is always shown
+    bar.close()
+    assert stream.getvalue().splitlines() == [
+        "autograde 01_a: 1/4 done, 0.20 submission/s, about 15 s left",
+        "autograde 01_a: 3/4 done, 0.15 submission/s, about 7 s left",
+        "autograde 02_b: 1/1 done, 0.05 submission/s, done",
+        "autograde 01_a: 4/4 done, 0.19 submission/s, done",
+    ]
+
+
+def test_progress_rate_is_over_the_last_submissions():
+    from autograder.pipeline import progress
+
+    counter = progress.Counter(total=100, start=0.0)
+    for t in range(1, 51):  # one every 10 s, then ...
+        counter.done += 1
+        counter.finished.append(t * 10.0)
+    for t in range(progress.RATE_WINDOW):  # ... one a second
+        counter.done += 1
+        counter.finished.append(500.0 + t + 1)
+    # the current rate (one a second), not the average since the start (70 in 520 s)
+    assert counter.rate(520.0) == pytest.approx(1.0)
+    assert counter.eta(520.0) == pytest.approx(30.0)
+    assert progress.fmt_seconds(3725) == "1 h 02 min" and progress.fmt_seconds(None) == "?"
+    assert progress.Counter(total=3).rate(1.0) is None
+
+
+def test_progress_disabled_prints_nothing():
+    import io
+
+    from autograder.pipeline.progress import Progress
+
+    stream = io.StringIO()
+    bar = Progress({"01_a": 1}, enabled=False, stream=stream, tty=False)
+    bar.done("01_a")
+    bar.done("not graded here")
+    assert stream.getvalue() == "" and bar.counters["01_a"].done == 1
+
+
+@pytest.mark.parametrize("value, kind, parsed", [
+    ("local:2", "local", 2), ("tcp://10.0.0.5:8786", "address", "tcp://10.0.0.5:8786"),
+    ("  host:8786 ", "address", "host:8786")])
+def test_dask_target(value, kind, parsed):
+    from autograder.pipeline.dask_engine import parse_target
+
+    assert parse_target(value) == (kind, parsed)
+
+
+def test_dask_target_scheduler_file_and_bad_values(tmp_path):
+    from autograder.pipeline.dask_engine import parse_target
+
+    scheduler_file = tmp_path / "scheduler.json"
+    scheduler_file.write_text("{}")
+    assert parse_target(str(scheduler_file)) == ("file", str(scheduler_file))
+    for bad in ("local:0", "local:two", ""):
+        with pytest.raises(ValueError, match="--dask"):
+            parse_target(bad)
+
+
+def test_dask_results_are_written_once_result_last_and_only_inside_the_submission(tmp_path):
+    from autograder.pipeline.dask_engine import store_result
+    from autograder.pipeline.workspace import Workspace
+
+    ws = Workspace(tmp_path / "out")
+    result = JobResult("ann", TINY, "fp", "graded", seconds=1.0).__dict__.copy()
+    result.pop("reused")
+    answer = {"result": result, "files": {
+        f".work/runs/ann/{TINY}/gradebook.db": b"db",
+        f"autograded/ann/{TINY}/tiny.ipynb": b"{}",
+        f"logs/ann__{TINY}.log": b"log",
+        f"logs/bob__{TINY}.log": b"not this task's"}}
+    stored = store_result(ws, answer)
+    assert stored.student == "ann" and not stored.reused
+    assert (ws.run_dir("ann", TINY) / "gradebook.db").read_bytes() == b"db"
+    assert (ws.run_dir("ann", TINY) / "result.json").exists()
+    assert sorted(p.name for p in ws.logs.iterdir()) == [f"ann__{TINY}.log"]
+    for bad in ("../escape", "nbgrader_config.py", f"autograded/bob/{TINY}/tiny.ipynb"):
+        with pytest.raises(ValueError, match="outside its submission"):
+            store_result(ws, {"result": result, "files": {bad: b"x"}})
+
+
+def test_lost_worker_results_are_not_reused(tmp_path):
+    from autograder.pipeline import autograde
+    from autograder.pipeline.dask_engine import lost_result
+
+    record = SubmissionIntake("ann", TINY, None)
+    lost = lost_result(record, "fp", "KilledWorker: worker died")
+    assert lost.failure_kind in autograde.STUDENT_FAILURES and not lost.broke_grading
+    assert "died each time" in lost.failure
+    run_dir = tmp_path / ".work" / "runs" / "ann" / TINY
+    run_dir.mkdir(parents=True)
+    (run_dir / "gradebook.db").write_bytes(b"")
+    lost.save(run_dir / "result.json")
+    from autograder.pipeline.workspace import Workspace
+
+    assert autograde.cached_result(Workspace(tmp_path), "ann", TINY, "fp", record) is None
+
+
+def test_config_names_the_server_only_when_asked(tmp_path):
+    from autograder.pipeline.workspace import SQLITE_DB_LINE, Workspace
+
+    ws = Workspace(tmp_path)
+    url = "postgresql+psycopg://grader:pw@db.example/gradebook"
+    assert SQLITE_DB_LINE in ws.config_text() and url not in ws.config_text()
+    path = ws.write_config(db_url=url)
+    text = path.read_text()
+    assert f"c.CourseDirectory.db_url = {url!r}" in text and SQLITE_DB_LINE not in text
+    assert path.stat().st_mode & 0o077 == 0  # the URL may hold a password
+    assert SQLITE_DB_LINE in ws.write_config(tmp_path / "job").read_text()
