@@ -43,3 +43,23 @@ def test_environment_file_pins_what_requirements_pin():
 def test_course_package_does_not_import_autograder():
     for path in (REPO_ROOT / "course").rglob("*.py"):
         assert "autograder" not in path.read_text(), path
+
+
+def test_published_package_declares_what_the_development_package_declares():
+    """The student repository's pyproject (autograder.publish writes it) and this one's
+    agree on dependencies and extras, so what students install is what the tests use."""
+    import tomllib
+
+    from autograder.publish import load_location, pyproject
+
+    location = load_location()
+    published = tomllib.loads(pyproject(location))["project"]
+    development = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    assert published["name"] == development["name"] == location.package
+    assert published["version"] == location.version
+    for key in ("dependencies", "requires-python"):
+        assert published[key] == development[key], key
+    # the students' extras, as here (the instructors' own extras are not published)
+    for extra, requires in published["optional-dependencies"].items():
+        assert requires == development["optional-dependencies"][extra], extra
+    assert {"notebooks", "genomics"} <= set(published["optional-dependencies"])
