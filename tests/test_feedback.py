@@ -295,14 +295,14 @@ def test_the_written_answer_awaits_the_instructor_everywhere(graded):
         r'<h4 class="feedback-total">(.*?)</h4>', page, re.S).group(1)))
     assert " ".join(total.split()) == (
         f"{FIRST} (Score: {reports.fmt(sub.score)} / {reports.fmt(sub.max_score)}, "
-        f"plus 3 points {AWAITING})")
+        f"plus 6 points {AWAITING})")
     row = next(r for r in run.rows if r.grade_id == "explain_xor")
     assert (row.score, row.status, row.message) == (None, "needs_manual_grade", AWAITING)
     with open(run.out / "scores.csv", newline="", encoding="utf-8") as fh:
         csv_row = next(r for r in csv.DictReader(fh) if r["grade_id"] == "explain_xor")
     assert (csv_row["score"], csv_row["message"]) == ("", AWAITING)
     text = run.render()
-    assert f"{reports.fmt(sub.score)} / 13 (+3 awaiting)" in text
+    assert f"{reports.fmt(sub.score)} / 16 (+6 awaiting)" in text
     assert f"{AWAITING}: explain_xor (3 points)" in text
 
 

@@ -901,7 +901,7 @@ def test_copied_cells_and_edited_metadata_cost_no_points(graded_class):
     _, rows, _, _, _ = graded_class
     dup = _rows(rows, "dup")
     assert set(dup) == {"test_heaviside", "test_sign", "test_tlu", "test_logic_gates",
-                        "explain_xor"}
+                        "explain_xor", "explain_tlu"}
     for name, points in (("test_heaviside", 2), ("test_sign", 2), ("test_tlu", 3),
                          ("test_logic_gates", 3)):
         assert (float(dup[name]["score"]), float(dup[name]["max_score"])) == (points, points), \

@@ -75,6 +75,28 @@ def test_graded_cells_follow_the_design_contract(assignment):
         assert heading in text
 
 
+# Notebooks whose written answers carry a mark scheme for graders (issue: written answers that
+# test understanding); the others follow when their questions are rewritten.
+MARK_SCHEMES = ["01_threshold_logic_unit", "02_logistic_regression", "03_perceptron",
+                "04_multilayer_perceptron"]
+
+
+@pytest.mark.parametrize("name", MARK_SCHEMES)
+def test_written_answers_carry_a_mark_scheme_that_the_release_removes(name):
+    """nbgrader's ClearMarkScheme accepts a mark scheme only in a task cell, so in a hand-graded
+    answer cell it sits inside the solution region, which the release replaces as a whole."""
+    solution = nbformat.read(_path(SOLUTIONS_DIR, name), as_version=4)
+    manual = [c for c in solution.cells if c.cell_type == "markdown" and _meta(c).get("grade")
+              and _meta(c).get("solution")]
+    for cell in manual:
+        text = cell.source
+        begin, end = text.find("=== BEGIN MARK SCHEME ==="), text.find("=== END MARK SCHEME ===")
+        assert 0 <= text.find("### BEGIN SOLUTION") < begin < end < text.find(
+            "### END SOLUTION"), _meta(cell)["grade_id"]
+    released = _path(NOTEBOOKS_DIR, name).read_text()
+    assert "MARK SCHEME" not in released and "Rubric" not in released
+
+
 def test_notebooks_are_committed_without_outputs(assignment):
     for root in (SOLUTIONS_DIR, NOTEBOOKS_DIR):
         nb = nbformat.read(_path(root, assignment), as_version=4)
