@@ -23,6 +23,7 @@ import logging
 import os
 import tempfile
 import time
+import zlib
 from dataclasses import asdict
 from pathlib import Path
 
@@ -136,7 +137,8 @@ def pack_job(ws: Workspace, intake: SubmissionIntake, fp: str, cell_timeout: flo
         "submission_timeout": submission_timeout,
         "sandbox": sandbox,
         "solutions": str(ws.solutions_dir),
-        "template": ws.template.read_bytes(),
+        # mostly empty pages: compresses ~10x, and a class holds thousands of tasks
+        "template": zlib.compress(ws.template.read_bytes()),
         "submitted": {str(p.relative_to(submitted)): p.read_bytes()
                       for p in sorted(submitted.rglob("*")) if p.is_file()},
     }
@@ -155,7 +157,7 @@ def grade_task(job: dict) -> dict:
         ws = Workspace(Path(tmp) / "out", solutions if solutions.is_dir() else
                        Workspace(tmp).solutions_dir)
         ws.template.parent.mkdir(parents=True, exist_ok=True)
-        ws.template.write_bytes(job["template"])
+        ws.template.write_bytes(zlib.decompress(job["template"]))
         submitted = ws.submitted / student / assignment
         submitted.mkdir(parents=True)  # even empty: nothing gradable was handed in
         for rel, data in job["submitted"].items():
@@ -251,20 +253,32 @@ def run_jobs(cluster: Cluster, ws: Workspace, todo, *, submission_timeout: float
     from distributed.scheduler import KilledWorker
 
     client = cluster.client
-    by_key, futures = {}, []
-    for intake, fp, cell_timeout in todo:
+    # Tasks go out a window at a time, so the client holds a few hundred, not a class of
+    # thousands; the window is wide enough to keep every worker (and a few more) busy.
+    window = max(64, 4 * cluster.workers())
+    waiting = iter(todo)
+    by_key, in_flight = {}, as_completed()
+
+    def submit_next() -> None:
+        item = next(waiting, None)
+        if item is None:
+            return
+        intake, fp, cell_timeout = item
         job = pack_job(ws, intake, fp, cell_timeout, submission_timeout=submission_timeout,
                        sandbox=sandbox)
-        # pure=False: the same submission graded twice in one session is two tasks
+        # a fresh key: the same submission graded twice in one session is two tasks
         future = client.submit(grade_task, job, pure=False,
                                key=f"grade-{intake.student_id}-{intake.assignment_id}-"
                                    f"{fp[:12]}-{time.time_ns()}")
-        by_key[future.key] = (intake, fp)
-        futures.append(future)
+        by_key[future.key] = (intake, fp, future)
+        in_flight.add(future)
+
+    for _ in range(window):
+        submit_next()
     results = []
     try:
-        for future in as_completed(futures):
-            intake, fp = by_key[future.key]
+        for future in in_flight:
+            intake, fp, _ = by_key.pop(future.key)
             try:
                 result = store_result(ws, future.result())
             except KilledWorker as exc:
@@ -280,8 +294,9 @@ def run_jobs(cluster: Cluster, ws: Workspace, todo, *, submission_timeout: float
             results.append(result)
             if on_done is not None:
                 on_done(result)
+            submit_next()
     except BaseException:
-        client.cancel(futures)
+        client.cancel([f for _i, _fp, f in by_key.values()])
         raise
     return results
 
