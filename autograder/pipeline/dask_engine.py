@@ -34,6 +34,8 @@ from autograder.pipeline.workspace import Workspace
 WORKER_LOST = autograde.WORKER_LOST
 LOCAL_PREFIX = "local:"
 CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler before giving up
+WORKER_HINT = ("start each worker from this repository's root with PYTHONPATH set to it, in "
+               "the course environment (README, 'Grading a large class')")
 
 
 class DaskUnavailable(RuntimeError):
@@ -97,8 +99,15 @@ class Cluster:
                                   f"{connect_timeout:g} s ({detail[:160]})") from None
         finally:
             quiet.setLevel(level)
-        # the pipeline's modules imported once per worker now, not in the first task's time
-        self.client.run(_warm_up)
+        # the pipeline's modules imported once per worker now, not in the first task's time;
+        # and a worker that cannot import them is said now, not once per submission
+        try:
+            self.client.run(_warm_up)
+        except Exception as exc:
+            self.close()
+            raise DaskUnavailable(f"the Dask workers of {target} cannot import the grader "
+                                  f"({type(exc).__name__}: {str(exc)[:120]}); {WORKER_HINT}"
+                                  ) from None
 
     @property
     def dashboard(self) -> str | None:
@@ -288,7 +297,8 @@ def run_jobs(cluster: Cluster, ws: Workspace, todo, *, submission_timeout: float
                 result = autograde.JobResult(
                     intake.student_id, intake.assignment_id, fp, autograde.FAILED,
                     failure=f"grading pipeline error on the Dask worker: "
-                            f"{type(exc).__name__}: {str(exc)[:200]}",
+                            f"{type(exc).__name__}: {str(exc)[:200]}"
+                            + (f" ({WORKER_HINT})" if isinstance(exc, ImportError) else ""),
                     failure_kind=autograde.PIPELINE_ERROR)
             future.release()
             results.append(result)
