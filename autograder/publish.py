@@ -640,10 +640,13 @@ def _write_package(dest: Path, location: CourseLocation, course_dir: Path) -> No
 
 
 def _prepare_dest(dest: Path) -> None:
-    """An empty folder, or one publish wrote before (only its .git is kept)."""
+    """An empty folder, or one publish wrote before (only its .git is kept, and
+    build outputs are removed)."""
     dest.mkdir(parents=True, exist_ok=True)
     entries = [p for p in dest.iterdir() if p.name != ".git"]
-    strangers = [p.name for p in entries if p.name not in PUBLISHED_TOP]
+    # build outputs of an earlier `python -m build` in DEST (its .gitignore) go too
+    strangers = [p.name for p in entries if p.name not in PUBLISHED_TOP
+                 and p.name not in ("build", "dist") and not p.name.endswith(".egg-info")]
     if strangers:
         raise PublishError(f"DEST {dest}: expected an empty folder or one written by publish; "
                            f"it holds {', '.join(sorted(strangers)[:5])}")

@@ -184,12 +184,16 @@ def test_publish_through_writes_the_first_notebooks_only(tmp_path):
     readme = (dest / "README.md").read_text()
     assert LOCATION.badge(ASSIGNMENTS[1]) in readme
     assert LOCATION.badge(ASSIGNMENTS[2]) not in readme
-    # publishing again into the same folder (a clone of the student repository) keeps .git
+    # publishing again into the same folder (a clone of the student repository, where the
+    # package was built) keeps .git and removes the build outputs
+    (dest / "build" / "lib").mkdir(parents=True)
+    (dest / "dlf_course.egg-info").mkdir()
     (dest / ".git").mkdir()
     (dest / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     pub.publish(dest, LOCATION.version, "03", released=NOTEBOOKS_DIR, echo=lambda m: None,
                 check=False)
     assert (dest / ".git" / "HEAD").exists()
+    assert not (dest / "build").exists() and not (dest / "dlf_course.egg-info").exists()
     assert len(list((dest / "notebooks").iterdir())) == 3
 
 
