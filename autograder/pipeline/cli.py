@@ -25,14 +25,16 @@ def release(assignments=None, *, release_dir: Path | None = None, echo=print) ->
     First the setup cell and "Open in Colab" badge of each source notebook are written from
     course_location.toml (``autograder.publish.sync_solutions``; a no-op when they already
     are), so students and the grader see the same cell. ``release_dir`` (for tests and
-    ``publish``) writes the release and its gradebook there instead.
+    ``publish``) writes the release and its gradebook there instead, from solutions/ as they
+    are (never rewritten then: a stale setup cell must fail the checks, not be fixed by them).
     """
-    try:
-        for path in sync_solutions(assignments=assignments or ASSIGNMENTS):
-            echo(f"setup cell and badge written from course_location.toml: {path}")
-    except PublishError as exc:
-        echo(f"course_location.toml: {exc}")
-        return EXIT_BROKEN
+    if release_dir is None:
+        try:
+            for path in sync_solutions(assignments=assignments or ASSIGNMENTS):
+                echo(f"setup cell and badge written from course_location.toml: {path}")
+        except PublishError as exc:
+            echo(f"course_location.toml: {exc}")
+            return EXIT_BROKEN
     # nbgrader has no --config flag; the app's config_file takes the path without ".py" (with
     # it, nbgrader loads the file but also warns that it found no config file).
     config = REPO_ROOT / "autograder" / "nbgrader_config"
