@@ -7,7 +7,9 @@ which must be its own low score, not a lost worker) and one without a notebook (
 run at all). That covers every path a task's result takes (graded, failed in the sandbox,
 nothing to grade) at a few seconds per submission; the course's notebooks would grade the
 same way, only slower. The local run (``--jobs``) is the reference: the cluster's scores.csv
-and grades.csv must be byte for byte the same, also when one worker is killed mid-run.
+and grades.csv must be byte for byte the same when one worker is killed mid-run (the run
+through the cluster is that run: a kill-free one would only repeat its work, and the suite has
+a time budget).
 """
 
 from __future__ import annotations
@@ -136,26 +138,6 @@ def cluster(tmp_path):
                 _kill(proc)
 
 
-def test_two_workers_grade_like_the_local_pool(course, cluster):
-    from autograder.pipeline.grade import grade
-
-    root, submissions, kwargs, local = course
-    scheduler_file, client, _procs = cluster
-    run = grade(submissions, root / "dask", dask=str(scheduler_file), **kwargs)
-    assert run.problems == [] and run.graded == 4
-    assert _results(root / "dask") == local
-    # the class really went through the cluster: four grading tasks, on both workers
-    # (a worker's log also names a task that was stolen from it before it ran)
-    ran = client.run(lambda dask_worker: sorted({str(e[0]) for e in dask_worker.state.log
-                                                 if str(e[0]).startswith("grade-")
-                                                 and e[2] == "memory"}))
-    assert len(ran) == 2 and all(ran.values()), ran
-    assert len({key for keys in ran.values() for key in keys}) == 4, ran
-    again = grade(submissions, root / "dask", dask=str(scheduler_file), **kwargs)
-    assert again.reused == 4 and again.graded == 0  # results were written once, and resume
-    assert _results(root / "dask") == local
-
-
 def test_a_worker_killed_mid_run_loses_nothing(course, cluster):
     from autograder.pipeline.grade import grade
 
@@ -193,6 +175,15 @@ def test_a_worker_killed_mid_run_loses_nothing(course, cluster):
     assert result.problems == [] and result.graded == 4
     assert _results(out) == local
     print("scores.csv and grades.csv identical to the local run's; 4/4 submissions graded")
+    # the survivor graded what the victim held; both took part before the kill
+    ran = client.run(lambda dask_worker: sorted({str(e[0]) for e in dask_worker.state.log
+                                                 if str(e[0]).startswith("grade-")
+                                                 and e[2] == "memory"}))
+    assert len(ran) == 1 and len(next(iter(ran.values()))) >= 2, ran
+    # results were written once, on this machine: the next run resumes from them
+    again = grade(submissions, out, dask=str(scheduler_file), **kwargs)
+    assert again.reused == 4 and again.graded == 0
+    assert _results(out) == local
 
 
 def test_unreachable_scheduler_is_one_line_and_exit_2(tmp_path):

@@ -4,9 +4,9 @@ The test starts its own server: Debian's ``postgresql`` package (``make`` instal
 cluster in a temporary folder made by initdb and run by pg_ctl as an unprivileged user
 (``nobody`` when the tests run as root), listening on 127.0.0.1 only. Two submissions of the
 tiny assignment (tests/test_pipeline_units.py), one full marks and one partial, are graded
-into SQLite and into PostgreSQL: ``nbgrader export`` run against the server gives the same
-grades.csv as against SQLite, the server holds the same scores, and a hand grade entered on
-the server (as formgrader would) survives the next grading run.
+with ``--db``: ``nbgrader export`` run against the server gives the same grades.csv as against
+the run's SQLite gradebook, the server holds the same scores, and a hand grade entered on the
+server (as formgrader would) survives the next grading run.
 """
 
 from __future__ import annotations
@@ -85,6 +85,7 @@ def _scores(url: str) -> dict:
 def test_grades_land_on_postgres_like_sqlite_and_export_reads_them(tmp_path, postgres,
                                                                     monkeypatch):
     from autograder.pipeline import grade as grade_module
+    from autograder.pipeline import runner
 
     monkeypatch.setattr(grade_module, "code_fingerprint", lambda repo: "fixed")
     solutions = tmp_path / "solutions"
@@ -97,16 +98,21 @@ def test_grades_land_on_postgres_like_sqlite_and_export_reads_them(tmp_path, pos
     kwargs = dict(jobs=2, assignments=[TINY], solutions_dir=solutions, cell_timeout=5,
                   submission_timeout=120, progress=False, echo=lambda m: None)
 
-    local = grade_module.grade(tmp_path / "class", tmp_path / "sqlite", **kwargs)
-    served = grade_module.grade(tmp_path / "class", tmp_path / "pg", db_url=postgres, **kwargs)
-    assert local.problems == [] and served.problems == []
-    # grades.csv of the second run is nbgrader export reading PostgreSQL
-    config = (tmp_path / "pg" / "nbgrader_config.py").read_text()
+    out = tmp_path / "pg"
+    served = grade_module.grade(tmp_path / "class", out, db_url=postgres, **kwargs)
+    assert served.problems == []
+    # grades.csv is nbgrader export reading PostgreSQL (OUT's config names the server) ...
+    config = (out / "nbgrader_config.py").read_text()
     assert f"c.CourseDirectory.db_url = {postgres!r}" in config
-    for name in ("grades.csv", "scores.csv"):
-        assert (tmp_path / "pg" / name).read_bytes() == (tmp_path / "sqlite" / name).read_bytes()
+    # ... and the same export from the run's SQLite gradebook gives the same file
+    sqlite_url = f"sqlite:///{out / 'gradebook.db'}"
+    exported = runner.run_logged(runner.nbgrader_command(
+        "export", f"--to={tmp_path / 'sqlite.csv'}", f"--CourseDirectory.db_url={sqlite_url}"),
+        cwd=out, log_path=tmp_path / "export.log", env=runner.nbgrader_env())
+    assert exported.ok, exported.log_tail()
+    assert (out / "grades.csv").read_bytes() == (tmp_path / "sqlite.csv").read_bytes()
     on_server = _scores(postgres)
-    assert on_server == _scores(f"sqlite:///{tmp_path / 'sqlite' / 'gradebook.db'}")
+    assert on_server == _scores(sqlite_url)
     assert on_server["correct", "test_double"] == (2.0, None)
     assert on_server["partial", "test_double"] == (1.0, None)
 
