@@ -83,16 +83,15 @@ class ColabEnv:
                               text=True, env=env)
 
     def freeze(self) -> dict[str, str]:
-        """{normalized name: version} of what is installed (``pip freeze``)."""
-        result = self.pip("freeze", "--all")
-        result.check_returncode()
-        out = result.stdout
-        pins = {}
-        for line in out.splitlines():
-            if "==" in line:
-                name, version = line.split("==", 1)
-                pins[name.lower().replace("_", "-")] = version
-        return pins
+        """{normalized name: version} of what is installed: what ``pip freeze --all`` lists,
+        read from the same dist-info metadata in a second instead of pip's five."""
+        code = ("import importlib.metadata as m, json; print(json.dumps("
+                "{d.metadata['Name']: d.version for d in m.distributions()}))")
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        out = subprocess.run([str(self.python), "-I", "-c", code], check=True,
+                             capture_output=True, text=True, env=env).stdout
+        return {name.lower().replace("_", "-").replace(".", "-"): version
+                for name, version in json.loads(out).items()}
 
 
 def build(log=print) -> ColabEnv:
