@@ -288,3 +288,69 @@ def plot_step_sizes(steps, errors: Mapping, ax=None, *, title: str | None = None
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize="small")
     return ax
+
+
+# --- the computational graph of one neuron ----------------------------------------------------
+
+#: Nodes of the worked example L = -log σ(w x + b): name -> (position, label).
+_GRAPH_NODES = {
+    "w": ((0.0, 2.0), "$w$"), "x": ((0.0, 1.0), "$x$"), "b": ((0.0, 0.0), "$b$"),
+    "z": ((1.6, 1.0), "$z = wx + b$"), "a": ((3.2, 1.0), r"$a = \sigma(z)$"),
+    "L": ((4.8, 1.0), r"$L = -\log a$"),
+}
+_GRAPH_EDGES = (("w", "z"), ("x", "z"), ("b", "z"), ("z", "a"), ("a", "L"))
+
+
+def plot_computational_graph(values: Mapping, gradients: Mapping, ax=None, *,
+                             title: str | None = None) -> Axes:
+    """The worked example's computational graph, ``L = -log σ(w x + b)``, one box per node.
+
+    Each box shows the node's value from the forward pass (black, above) and the derivative of
+    the loss with respect to it from the backward pass (red, below); arrows run forward, the
+    gradients flow back along them. The figure only draws: the numbers come from the caller.
+
+    Parameters
+    ----------
+    values : mapping
+        Forward values of the nodes "x", "w", "b", "z", "a" and "L" (numbers).
+    gradients : mapping
+        dL/d(node) for the same six nodes ("L" is 1).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    for name, mapping in (("values", values), ("gradients", gradients)):
+        if not isinstance(mapping, Mapping):
+            raise TypeError(f"{name} must be a dict of node name -> number, got "
+                            f"{describe(mapping)}")
+        missing = [node for node in _GRAPH_NODES if node not in mapping]
+        if missing:
+            raise ValueError(f"{name} is missing the node(s) {missing}; the nodes are "
+                             f"{list(_GRAPH_NODES)}")
+        for node in _GRAPH_NODES:
+            value = mapping[node]
+            if isinstance(value, bool) or not np.isfinite(np.asarray(value, dtype=float)) \
+                    .all() or np.ndim(value) != 0:
+                raise ValueError(f"{name}[{node!r}] must be one finite number, got "
+                                 f"{describe(value)}")
+    ax = new_axes(ax, figsize=(10, 3.6))
+    box = {"boxstyle": "round,pad=0.45", "facecolor": "#f4f4f4", "edgecolor": "0.3"}
+    for source, target in _GRAPH_EDGES:
+        (x0, y0), (x1, y1) = _GRAPH_NODES[source][0], _GRAPH_NODES[target][0]
+        ax.annotate("", xy=(x1 - 0.45, y1), xytext=(x0 + 0.45, y0),
+                    arrowprops={"arrowstyle": "->", "color": "0.35", "lw": 1.3})
+    for node, ((x, y), label) in _GRAPH_NODES.items():
+        ax.text(x, y + 0.08, f"{label}\n{float(values[node]):.4g}", ha="center", va="center",
+                fontsize="small", bbox=box, zorder=3)
+        ax.text(x, y - 0.42, f"$\\partial L/\\partial {node}$ = {float(gradients[node]):.4g}",
+                ha="center", va="center", fontsize="small", color="tab:red", zorder=3)
+    ax.text(2.4, -0.75, "forward: values, left to right      backward: the red derivatives, "
+            "right to left (each one the next one times a local derivative)", ha="center",
+            fontsize="x-small", color="0.3")
+    ax.set_xlim(-0.7, 5.6)
+    ax.set_ylim(-1.0, 2.6)
+    ax.axis("off")
+    ax.set_title(title or "The worked example as a computational graph")
+    return ax

@@ -103,3 +103,18 @@ def test_step_sizes_on_log_log_axes():
         bp.plot_step_sizes(steps, {"centred": steps[:3]})
     with pytest.raises(ValueError, match="positive"):
         bp.plot_step_sizes([0.0, 1.0], {"a": [1.0, 1.0]})
+
+
+def test_computational_graph_shows_every_value_and_gradient():
+    values = {"x": 2.0, "w": -0.5, "b": 0.3, "z": -0.7, "a": 0.3318, "L": 1.1032}
+    gradients = {"x": 0.3341, "w": -1.3364, "b": -0.6682, "z": -0.6682, "a": -3.014, "L": 1.0}
+    ax = bp.plot_computational_graph(values, gradients)
+    texts = [t.get_text() for t in ax.texts]
+    for node in values:
+        assert any(f"{values[node]:.4g}" in t for t in texts), node
+        assert any(f"\\partial {node}$ = {gradients[node]:.4g}" in t for t in texts), node
+    assert "computational graph" in ax.get_title()
+    with pytest.raises(ValueError, match=r"gradients is missing the node\(s\) \['L'\]"):
+        bp.plot_computational_graph(values, {k: v for k, v in gradients.items() if k != "L"})
+    with pytest.raises(ValueError, match=r"values\['a'\] must be one finite number"):
+        bp.plot_computational_graph({**values, "a": float("nan")}, gradients)

@@ -192,6 +192,7 @@ def test_no_public_callable_of_the_student_package_earns_a_point(capsys, _models
     assert not leaks, "\n".join(leaks)
 
 
+@pytest.mark.slow  # 10-60 s: the saliency check trains a Keras model once
 def test_no_read_only_cell_answers_its_own_or_a_later_notebook(capsys, _models_once):
     candidates = _read_only_candidates()
     assert any(label.startswith("05 from_notebook_04") for label, _, _ in candidates)

@@ -78,7 +78,7 @@ def test_graded_cells_follow_the_design_contract(assignment):
 # Notebooks whose written answers carry a mark scheme for graders (issue: written answers that
 # test understanding); the others follow when their questions are rewritten.
 MARK_SCHEMES = ["01_threshold_logic_unit", "02_logistic_regression", "03_perceptron",
-                "04_multilayer_perceptron"]
+                "04_multilayer_perceptron", "05_backpropagation", "06_regularization"]
 
 
 @pytest.mark.parametrize("name", MARK_SCHEMES)

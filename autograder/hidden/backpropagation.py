@@ -6,7 +6,8 @@ scalars, 0-d arrays, zeros, tiny and mixed magnitudes for ``relative_error``; 1 
 every hidden activation, softmax and sigmoid outputs, a batch of one and exact zeros in the
 pre-activations for ``mlp_backward``; sizes with and without a partial last batch for
 ``minibatches``. ``train_mlp`` is checked by behaviour (the loss falls, a seeded accuracy
-threshold on easy data, the params structure, reproducibility with the caller's generator).
+threshold on easy data, the params structure with k = y.max() + 1 outputs even when a class
+has no example, reproducibility with the caller's generator).
 
 Only numpy is imported at module level: grading kernels import this module before any cell.
 """
@@ -497,7 +498,7 @@ def train_cases() -> list:
     X3, y3 = clouds(int(rng.integers(1000)))
     X4, y4 = clouds(int(rng.integers(1000)), n_per_class=50, n_classes=4, n_features=3)
     Xr, yr = clouds_on_a_ray(int(rng.integers(1000)))
-    return [
+    cases = [
         ("3 clouds in the plane, hidden_units=(16,)", X3, y3, (16,), 0.1, 8, 16,
          int(rng.integers(1_000_000))),
         ("4 clouds in 3-D, hidden_units=(8, 8)", X4, y4, (8, 8), 0.1, 10, 16,
@@ -507,6 +508,13 @@ def train_cases() -> list:
         ("2 clouds on a ray from the origin (the biases must learn), hidden_units=(8,)", Xr, yr,
          (8,), 0.1, 10, 16, int(rng.integers(1_000_000))),
     ]
+    # the contract's class count: k = y.max() + 1 output units, also when a class in between
+    # has no example (labels 0, 1 and 3: 4 outputs, not the 3 classes present)
+    Xa, ya = clouds(int(rng.integers(1000)))
+    cases.append(("3 clouds labelled 0, 1 and 3 (no class 2: k = y.max() + 1 = 4 outputs), "
+                  "hidden_units=(8,)", Xa, np.where(ya == 2, 3, ya), (8,), 0.1, 8, 16,
+                  int(rng.integers(1_000_000))))
+    return cases
 
 
 def _train_call(question: Question, train_mlp, X, y, hidden, lr, n_epochs, batch_size, seed):

@@ -405,6 +405,10 @@ VARIANTS = [
     Variant(A, "train_mlp", "history-per-batch",
             _tr(update=_TR_UPDATE + _TR_RECORD.replace("        ", "            "), record=""),
             False, "one history entry per mini-batch instead of per epoch"),
+    Variant(A, "train_mlp", "counts-present-classes",
+            _tr(init=_TR_INIT.replace("k = int(y.max()) + 1", "k = len(np.unique(y))")), False,
+            "one output per class present, not y.max() + 1: labels 0, 1, 3 give 3 outputs and "
+            "one_hot fails on label 3"),
     Variant(A, "train_mlp", "ignores-rng",
             _tr(init=_TR_INIT.replace("np.random.default_rng(rng)",
                                       "np.random.default_rng(42)")), False,
@@ -423,7 +427,7 @@ VARIANTS = [
             TR + "    from tqdm.auto import trange\n"
                  "    rng = np.random.default_rng(rng)\n"
                  "    labels = np.asarray(y)\n"
-                 "    n_classes = len(np.unique(labels))\n"
+                 "    n_classes = int(labels.max()) + 1\n"
                  "    targets = np.eye(n_classes)[labels]\n"
                  "    params = init_params([np.shape(X)[1], *hidden_units, n_classes], rng)\n"
                  "    losses, accuracies = np.zeros(n_epochs), np.zeros(n_epochs)\n"
