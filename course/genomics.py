@@ -260,18 +260,20 @@ _BINARY_SIGNATURES = (
 )
 
 
-def _decode(data: bytes, file_name: str, argument: str) -> str:
-    """The text of a file's bytes: UTF-8 (a byte-order mark dropped), else a clear error."""
+def _decode(data: bytes, file_name: str, argument: str, path: bool = True) -> str:
+    """The text of a file's bytes: UTF-8 (a byte-order mark dropped), else a clear error.
+    ``path``: whether ``file_name`` is a path (used in the suggested command)."""
     for signature, what, fix in _BINARY_SIGNATURES:
         if data.startswith(signature):
             raise ValueError(f"{argument}: {file_name} is {what} (it starts with the bytes "
                              f"{signature.hex(' ')}), not a text file: "
-                             f"{fix.replace('FILE', file_name)}")
+                             f"{fix.replace('FILE', file_name if path else 'PATH')}")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
             len(data) >= 4 and data[:200].count(b"\x00") >= len(data[:200]) // 4):
         raise ValueError(f"{argument}: {file_name} is UTF-16 text (a byte-order mark or a zero "
                          f"byte between the letters), but DNA files must be UTF-8 or ASCII: "
-                         f"save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8 {file_name}")
+                         f"save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8 "
+                         f"{file_name if path else 'PATH'}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -317,7 +319,7 @@ def _read_text(source, argument: str = "source") -> tuple[str, str]:
                              f"byte {exc.start}); pass the file's path instead, so that its "
                              f"encoding is detected") from None
         if isinstance(content, (bytes, bytearray)):
-            return _decode(bytes(content), name, argument), name
+            return _decode(bytes(content), name, argument, path=hasattr(source, "name")), name
         if not isinstance(content, str):
             raise TypeError(f"{argument}.read() must return text, got {describe(content)}")
         return content.removeprefix("\ufeff"), name
@@ -547,7 +549,8 @@ def in_silico_mutagenesis(score, x) -> np.ndarray:
     In-silico mutagenesis (as in DeepSEA and DragoNN): for each position j and base c, the
     sequence with base c at position j is scored, and the original sequence's score is
     subtracted. Unlike a gradient, it measures what a whole substitution does, however
-    non-linear the model; it costs 3 L + 1 evaluations of the model (one batch here).
+    non-linear the model. It costs 4 L + 1 evaluations of the model, in one batch: every base
+    at every position (the base already there changes nothing and scores 0) and the original.
 
     Parameters
     ----------

@@ -210,7 +210,7 @@ def test_gzip_and_utf16_files_are_refused_with_the_file_and_the_cause(tmp_path):
     with pytest.raises(ValueError, match=r"latin\.txt is not UTF-8 text: the byte 0xe9 at "
                                          r"offset 7"):
         g.read_sequences(latin)
-    with pytest.raises(ValueError, match="is gzip-compressed"):  # an open binary file too
+    with pytest.raises(ValueError, match=r"is gzip-compressed.*gunzip PATH"):  # in memory too
         g.read_sequences(io.BytesIO(gzip.compress(b"ACGT\n")))
     assert g.read_sequences(io.BytesIO(b"ACGT\n"))[0] == ["ACGT"]
 
@@ -293,7 +293,7 @@ def test_in_silico_mutagenesis_of_a_linear_score_is_the_weight_difference():
     assert delta.shape == (7, 4) and delta.dtype == np.float64
     np.testing.assert_allclose(delta, weights - present, atol=1e-5)
     assert np.all(delta[x == 1] == 0.0)
-    assert calls == [(29, 7, 4)]  # one batch: 3 L + 1 sequences, each base at each position
+    assert calls == [(29, 7, 4)]  # one batch: 4 L + 1 sequences, each base at each position
     x_n = x.copy()
     x_n[3] = 0.0  # an N: every base is a substitution
     np.testing.assert_allclose(g.in_silico_mutagenesis(score, x_n)[3], weights[3], atol=1e-5)
