@@ -420,7 +420,7 @@ def grade_dropout(dropout, points: float = 3) -> float:
 MODES = {
     "fresh": "a new params list every epoch",
     "replace": "the caller replaces params[i]['W'] and ['b'] by new arrays each epoch "
-               "(as course.network.train_epoch does)",
+               "(as notebook 06's train_epoch does)",
     "in place": "the caller changes the arrays in place each epoch (W -= ...)",
 }
 
