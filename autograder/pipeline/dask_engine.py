@@ -124,7 +124,15 @@ class Cluster:
         if client is not None:
             client.close()
         if self.local is not None:
-            self.local.close()
+            # workers still sending a heartbeat to the scheduler that is stopping log a
+            # traceback each: noise, not news
+            quiet = logging.getLogger("distributed")
+            level = quiet.level
+            quiet.setLevel(logging.CRITICAL)
+            try:
+                self.local.close()
+            finally:
+                quiet.setLevel(level)
             self.local = None
 
 
