@@ -64,7 +64,11 @@ def test_nothing_published_answers_or_grades_an_exercise(published):
     # and independently of leaks(): no hidden-test source and no grading hand-in anywhere
     text = "\n".join(p.read_text(errors="replace") for p in published.rglob("*")
                      if p.is_file())
-    assert "HIDDEN TESTS" not in text and "hand_in(" not in text
+    assert "HIDDEN TESTS" not in text
+    # course/handin.py (the kernel's side of the hand-in) is public by design; no notebook
+    # may carry a hand-in call, which names a grading function and its points
+    for notebook in published.rglob("*.ipynb"):
+        assert "hand_in(" not in notebook.read_text(), notebook
     assert "import autograder" not in text and "from autograder" not in text
 
 

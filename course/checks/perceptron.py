@@ -17,7 +17,8 @@ FIT_TIME_LIMIT = 3.0  # seconds for one call of fit_perceptron on a tiny data se
 
 
 def _heaviside(t):
-    return np.where(np.asarray(t) >= 0, 1.0, 0.0)
+    # numpy's own step (value 1 at 0), so the package holds no copy of notebook 01's answer
+    return np.heaviside(np.asarray(t, dtype=float), 1.0)
 
 
 def _identity(z):

@@ -74,7 +74,8 @@ def check_sign(sign) -> None:
 
 
 def _reference_step(t):
-    return np.where(np.asarray(t) >= 0, 1.0, 0.0)
+    # numpy's own step (value 1 at 0), so the package holds no copy of the exercise's answer
+    return np.heaviside(np.asarray(t, dtype=float), 1.0)
 
 
 def check_tlu(tlu) -> None:
