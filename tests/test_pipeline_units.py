@@ -928,3 +928,16 @@ def test_config_names_the_server_only_when_asked(tmp_path):
     assert f"c.CourseDirectory.db_url = {url!r}" in text and SQLITE_DB_LINE not in text
     assert path.stat().st_mode & 0o077 == 0  # the URL may hold a password
     assert SQLITE_DB_LINE in ws.write_config(tmp_path / "job").read_text()
+
+
+def test_dask_workers_on_one_machine_share_its_cores():
+    from autograder.pipeline.dask_engine import _host, slots_by_host
+
+    class FakeClient:  # the shape of distributed.Client.scheduler_info()
+        def scheduler_info(self):
+            return {"workers": {"tcp://10.0.0.5:40315": {"nthreads": 1},
+                                "tcp://10.0.0.5:40316": {"nthreads": 1},
+                                "tls://node7:9000": {"nthreads": 4}}}
+
+    assert slots_by_host(FakeClient()) == {"10.0.0.5": 2, "node7": 4}
+    assert _host("tcp://[::1]:8786") == "[::1]"

@@ -184,7 +184,8 @@ def grade_task(job: dict) -> dict:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
         ws.logs.mkdir(parents=True, exist_ok=True)
-        env = runner.nbgrader_env(ws.repo_root, threads=_threads_per_task())
+        env = runner.nbgrader_env(ws.repo_root,
+                                  threads=_threads_per_task(job.get("slots_by_host", {})))
         result = autograde._safe_run_job(ws, intake, job["fingerprint"], job["cell_timeout"],
                                          env=env, submission_timeout=job["submission_timeout"],
                                          sandbox=job["sandbox"])
@@ -204,15 +205,33 @@ def grade_task(job: dict) -> dict:
         return {"result": data, "files": files}
 
 
-def _threads_per_task() -> int:
-    """The CPU share of one task: the worker's cores divided by its task slots."""
+def _threads_per_task(slots_by_host: dict[str, int]) -> int:
+    """The CPU share of one task: this machine's cores divided by the task slots of every
+    worker on it (``slots_by_host``, from the scheduler when the run started; this worker's
+    own slots when it joined later), so that several workers on one machine do not each
+    size their math libraries' thread pools to the whole machine."""
     try:
         from distributed import get_worker
 
-        slots = get_worker().state.nthreads
+        worker = get_worker()
+        slots = slots_by_host.get(_host(worker.address), worker.state.nthreads)
     except (ImportError, ValueError, AttributeError):
         slots = 1
     return max(1, (os.cpu_count() or 1) // max(1, slots))
+
+
+def _host(address: str) -> str:
+    """``tcp://10.0.0.5:40315`` -> ``10.0.0.5``."""
+    return address.split("://", 1)[-1].rsplit(":", 1)[0]
+
+
+def slots_by_host(client) -> dict[str, int]:
+    """{host: task slots of all its workers} from the scheduler."""
+    slots: dict[str, int] = {}
+    for address, info in client.scheduler_info().get("workers", {}).items():
+        host = _host(address)
+        slots[host] = slots.get(host, 0) + int(info.get("nthreads", 1))
+    return slots
 
 
 # --- the client side ------------------------------------------------------------------------
@@ -273,6 +292,7 @@ def run_jobs(cluster: Cluster, ws: Workspace, todo, *, submission_timeout: float
     # Tasks go out a window at a time, so the client holds a few hundred, not a class of
     # thousands; the window is wide enough to keep every worker (and a few more) busy.
     window = max(64, 4 * cluster.workers())
+    slots = slots_by_host(client)
     waiting = iter(todo)
     by_key, in_flight = {}, as_completed()
 
@@ -283,6 +303,7 @@ def run_jobs(cluster: Cluster, ws: Workspace, todo, *, submission_timeout: float
         intake, fp, cell_timeout = item
         job = pack_job(ws, intake, fp, cell_timeout, submission_timeout=submission_timeout,
                        sandbox=sandbox)
+        job["slots_by_host"] = slots
         # a fresh key: the same submission graded twice in one session is two tasks
         future = client.submit(grade_task, job, pure=False,
                                key=f"grade-{intake.student_id}-{intake.assignment_id}-"

@@ -18,6 +18,9 @@ export``, ``generate_feedback`` and ``formgrader`` run in OUT all read the serve
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -82,13 +85,19 @@ def sync(local_db: Path, url: str) -> dict[str, int]:
     from sqlalchemy import create_engine, delete, insert, select, update
     from sqlalchemy.exc import SQLAlchemyError
 
+    # nbgrader stamps a new gradebook with the alembic script of its own environment, found
+    # on PATH (the command may run as .venv/bin/python without the environment activated)
+    saved_path = os.environ.get("PATH", "")
+    os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), saved_path])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             Gradebook(url, COURSE_ID).close()  # creates nbgrader's tables and alembic stamp
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, OSError, subprocess.SubprocessError) as exc:
         raise ServerGradebookError(f"cannot open the gradebook at {redact(url)}: "
                                    f"{str(exc).splitlines()[0][:200]}") from None
+    finally:
+        os.environ["PATH"] = saved_path
     tables = Base.metadata.sorted_tables  # parents before children
     local = create_engine(f"sqlite:///{Path(local_db).resolve()}")
     server = create_engine(url)
