@@ -39,9 +39,13 @@ def draw_tlu(ax=None, n_inputs: int = 3):
             continue
         ax.add_patch(Circle((0.35, y), 0.22, facecolor="#dbe9f6", edgecolor="black"))
         ax.text(0.35, y, label, ha="center", va="center", fontsize=12)
-        ax.annotate("", xy=(sum_xy[0] - 0.5, sum_xy[1] + 0.25 * (y - 1.5)), xytext=(0.6, y),
+        end = (sum_xy[0] - 0.5, sum_xy[1] + 0.25 * (y - 1.5))
+        ax.annotate("", xy=end, xytext=(0.6, y),
                     arrowprops={"arrowstyle": "->", "color": "black"})
-        ax.text(1.55, 0.55 * y + 0.45 * sum_xy[1] + 0.12, weight, ha="center", fontsize=11)
+        # the weight sits just above its arrow, at 45 % of the way (never on the line)
+        along = 0.45
+        ax.text(0.6 + along * (end[0] - 0.6), y + along * (end[1] - y) + 0.06, weight,
+                ha="center", va="bottom", fontsize=11)
     # the bias input: always 1, its weight is b
     ax.add_patch(Circle((1.9, -0.35), 0.22, facecolor="#fde2c8", edgecolor="black"))
     ax.text(1.9, -0.35, "1", ha="center", va="center", fontsize=12)

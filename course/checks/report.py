@@ -65,7 +65,8 @@ class CheckReport:
     def summary(self) -> str:
         """The one line under the list: what to do next."""
         if self.not_written:
-            return f"{self.name} is {STUB_HINT}."
+            # the line above already says what to do: this one only names the state
+            return f"{self.name} is not written yet (see above)."
         failed = len(self.failures)
         return (f"{failed} of {len(self.results)} public checks for {self.name} failed "
                 f"(✗ above): fix the first one, then run this cell again.")
