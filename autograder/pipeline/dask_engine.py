@@ -111,9 +111,13 @@ class Cluster:
 
     @property
     def dashboard(self) -> str | None:
+        """The scheduler's dashboard address; None when it serves none (no bokeh there, or
+        started with --no-dashboard): Client.dashboard_link would name one anyway."""
         try:
+            if "dashboard" not in self.client.scheduler_info().get("services", {}):
+                return None
             return self.client.dashboard_link
-        except Exception:  # no dashboard (bokeh missing, or disabled on the scheduler)
+        except Exception:  # an old scheduler without services in its info
             return None
 
     def workers(self) -> int:

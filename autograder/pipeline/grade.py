@@ -99,8 +99,9 @@ def grade(submissions_dir, out, *, jobs: int = 1, assignments=None, solutions_di
         except (DaskUnavailable, ValueError) as exc:
             raise GradingError(str(exc)) from None
         where = cluster.dashboard
-        echo(f"Dask cluster {dask}: {cluster.workers()} worker(s)"
-             + (f"; dashboard {where}" if where else ""))
+        echo(f"Dask cluster {dask}: {cluster.workers()} worker(s); "
+             + (f"dashboard {where}" if where else "no dashboard (bokeh is not installed "
+                                                   "where the scheduler runs)"))
     try:
         return _grade(submissions_dir, out, jobs=jobs, assignments=assignments,
                       solutions_dir=solutions_dir, cell_timeout=cell_timeout,
