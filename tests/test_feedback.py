@@ -329,8 +329,8 @@ def test_a_hand_grade_replaces_awaiting(graded, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(run.out, out)
     with sqlite3.connect(out / "gradebook.db") as con:
-        con.execute("UPDATE grade SET manual_score = 2, needs_manual_grade = 0 WHERE cell_id ="
-                    " (SELECT id FROM base_cell WHERE name = 'explain_xor')")
+        con.execute("UPDATE grade SET manual_score = 2, needs_manual_grade = 0 WHERE cell_id IN"
+                    " (SELECT id FROM base_cell WHERE name IN ('explain_xor', 'explain_tlu'))")
     result = runner.run_logged(runner.nbgrader_command("generate_feedback", FIRST, "--force"),
                                cwd=out, log_path=tmp_path / "feedback.log",
                                env=runner.nbgrader_env(REPO_ROOT))
