@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from nbgrader import utils as nbgrader_utils
 
 from autograder import ASSIGNMENTS, NOTEBOOKS_DIR, REPO_ROOT, SOLUTIONS_DIR
 
@@ -142,6 +143,15 @@ def test_solution_runs_top_to_bottom_in_a_real_kernel(assignment, tmp_path):
     images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
                  for o in c.outputs)
     assert images >= 2, "figures are drawn"
+    # what `nbgrader validate` asks of a solution: every test cell earns all its points (the
+    # hidden checks run in-process here, DLF_LOCAL_GRADERS: tests/conftest.py)
+    partial = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code" and nbgrader_utils.is_grade(cell):
+            score, max_score = nbgrader_utils.determine_grade(cell)
+            if score < max_score:
+                partial[cell.metadata["nbgrader"]["grade_id"]] = (score, max_score)
+    assert not partial, partial
     print(f"{assignment} executed in {seconds:.1f} s")
 
 
@@ -152,8 +162,11 @@ def _validate(path: Path, tmp_path: Path, *extra) -> subprocess.CompletedProcess
                           capture_output=True, text=True, cwd=REPO_ROOT)
 
 
-def test_nbgrader_validate_passes_on_the_solution(assignment, tmp_path):
-    result = _validate(_path(SOLUTIONS_DIR, assignment), tmp_path)
+def test_nbgrader_validate_passes_on_the_solution(tmp_path):
+    """The instructors' documented check (README), on notebook 01: the run above already holds
+    every solution to what validate asks (no error, no stderr, full points), so executing all
+    seven a second time would only double the suite's slowest part."""
+    result = _validate(_path(SOLUTIONS_DIR, ASSIGNMENTS[0]), tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Success! Your notebook passes all the tests." in result.stdout
 
