@@ -180,18 +180,26 @@ def _replace_folder(src: Path, dest: Path) -> None:
     shutil.move(str(src), str(dest))
 
 
-def run_job(ws: Workspace, intake: SubmissionIntake, fp: str, cell_timeout: float | None, *,
-            env: dict[str, str], submission_timeout: float,
-            sandbox: bool = True) -> JobResult | None:
-    """Grade one submission in its scratch course root. None when the run was interrupted."""
-    student, assignment = intake.student_id, intake.assignment_id
-    start = time.monotonic()
+def fresh_run_dir(ws: Workspace, student: str, assignment: str) -> Path:
+    """Empty the submission's run folder (a previous, interrupted try is discarded) and put a
+    copy of the template gradebook in it; returns that gradebook's path."""
     run_dir = ws.run_dir(student, assignment)
     if run_dir.exists():
         shutil.rmtree(run_dir)
     run_dir.mkdir(parents=True)
     db = run_dir / "gradebook.db"
     shutil.copyfile(ws.template, db)
+    return db
+
+
+def run_job(ws: Workspace, intake: SubmissionIntake, fp: str, cell_timeout: float | None, *,
+            env: dict[str, str], submission_timeout: float,
+            sandbox: bool = True) -> JobResult | None:
+    """Grade one submission in its scratch course root. None when the run was interrupted."""
+    student, assignment = intake.student_id, intake.assignment_id
+    start = time.monotonic()
+    db = fresh_run_dir(ws, student, assignment)
+    run_dir = db.parent
     ws.write_config(run_dir)
     submitted = ws.submitted / student / assignment
     shutil.copytree(submitted, run_dir / "submitted" / student / assignment)

@@ -351,12 +351,7 @@ def _save_failure(ws: Workspace, intake: SubmissionIntake,
     import shutil
 
     student, assignment = result.student, result.assignment
-    run_dir = ws.run_dir(student, assignment)
-    if run_dir.exists():
-        shutil.rmtree(run_dir)
-    run_dir.mkdir(parents=True)
-    db = run_dir / "gradebook.db"
-    shutil.copyfile(ws.template, db)
+    db = autograde.fresh_run_dir(ws, student, assignment)
     result.submission_id = autograde.zero_submission(db, student, assignment, intake.timestamp)
     # formgrader and feedback get the notebook as handed in, as for any failed job
     autograded = ws.autograded / student / assignment
@@ -364,4 +359,4 @@ def _save_failure(ws: Workspace, intake: SubmissionIntake,
     for nb_id in intake.graded_notebooks:
         shutil.copyfile(ws.submitted / student / assignment / f"{nb_id}.ipynb",
                         autograded / f"{nb_id}.ipynb")
-    result.save(run_dir / "result.json")
+    result.save(db.parent / "result.json")
