@@ -15,7 +15,6 @@ a time budget).
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -23,11 +22,11 @@ import threading
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 from test_pipeline_units import DIES, TINY, student_version, tiny_released, tiny_source, write_nb
 
 from autograder import REPO_ROOT
+from autograder.pipeline import runner
 
 pytest.importorskip("distributed")
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Object of type:Warning")]
@@ -66,19 +65,7 @@ def _start(args, log: Path) -> subprocess.Popen:
 def _kill(proc: subprocess.Popen) -> None:
     """SIGKILL the process, its group and every descendant (nbgrader, kernels) at once, as
     when a machine is lost."""
-    try:
-        family = psutil.Process(proc.pid).children(recursive=True)
-    except psutil.Error:
-        family = []
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    for p in family:
-        try:
-            p.kill()
-        except psutil.Error:
-            pass
+    runner.kill_tree(proc)
     proc.wait(timeout=30)
 
 
